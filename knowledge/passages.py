@@ -1,0 +1,112 @@
+"""Splitting text into passages: meaning units with stable, content-derived ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from pydantic import BaseModel, Field
+
+_LIST_ITEM = re.compile(r"^\s*(\d+[.)]|[-*•])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s+")
+MAX_PASSAGE_CHARS = 1200
+
+
+class Passage(BaseModel):
+    """One retrievable unit of text, quoted verbatim from its source."""
+
+    id: str
+    text: str
+    source: str
+    position: int = 0
+    title: str | None = None
+    score: float | None = Field(default=None, description="similarity to the query, higher is better")
+
+    def cite(self) -> str:
+        return f"[{self.id}]"
+
+
+def passage_id(prefix: str, source: str, text: str, occurrence: int = 0) -> str:
+    """A stable id: the same source and text always give the same id."""
+    digest = hashlib.sha1(f"{source}\x00{text}\x00{occurrence}".encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:10]}"
+
+
+def _paragraphs(text: str) -> list[list[str]]:
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            paragraphs.append(current)
+            current = []
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _is_list(paragraph: list[str]) -> bool:
+    return all(_LIST_ITEM.match(line) for line in paragraph)
+
+
+def _is_lead_in(paragraph: list[str]) -> bool:
+    """A sentence that announces what follows: ends with ',' or ':' or is a short heading."""
+    last = paragraph[-1].rstrip()
+    return last.endswith((",", ":", "：")) or (len(paragraph) == 1 and len(last) <= 40 and not _is_list(paragraph))
+
+
+def _split_long(lines: list[str]) -> list[list[str]]:
+    """Cut an over-long paragraph at sentence ends so each piece stays embeddable."""
+    text = "\n".join(lines)
+    if len(text) <= MAX_PASSAGE_CHARS:
+        return [lines]
+    pieces: list[list[str]] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        if current and len(current) + len(sentence) + 1 > MAX_PASSAGE_CHARS:
+            pieces.append([current])
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+        while len(current) > MAX_PASSAGE_CHARS:
+            pieces.append([current[:MAX_PASSAGE_CHARS]])
+            current = current[MAX_PASSAGE_CHARS:]
+    if current:
+        pieces.append([current])
+    return pieces
+
+
+def meaning_units(text: str) -> list[str]:
+    """Paragraphs, with a lead-in sentence kept together with its list or its continuation."""
+    units: list[list[str]] = []
+    for paragraph in _paragraphs(text):
+        if units and (_is_list(paragraph) and (_is_list(units[-1]) or _is_lead_in(units[-1]) or _LIST_ITEM.match(units[-1][-1]))):
+            units[-1].extend(paragraph)
+        elif units and units[-1][-1].rstrip().endswith((",", ":", "：")):
+            units[-1].extend(paragraph)
+        else:
+            units.append(list(paragraph))
+    out: list[str] = []
+    for unit in units:
+        out.extend("\n".join(piece) for piece in _split_long(unit))
+    return out
+
+
+def split_passages(text: str, source: str, prefix: str, title: str | None = None) -> list[Passage]:
+    """Passages of one source in reading order; re-splitting unchanged text gives the same ids."""
+    seen: dict[str, int] = {}
+    passages = []
+    for position, unit in enumerate(meaning_units(text)):
+        occurrence = seen.get(unit, 0)
+        seen[unit] = occurrence + 1
+        passages.append(
+            Passage(
+                id=passage_id(prefix, source, unit, occurrence),
+                text=unit,
+                source=source,
+                position=position,
+                title=title,
+            )
+        )
+    return passages

@@ -1,0 +1,233 @@
+"""The knowledge base: passages in a Chroma collection, kept in sync with their sources."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from . import documents
+from .corpus import builtin_passages, works
+from .passages import Passage, split_passages
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from .settings import KnowledgeSettings
+
+BUILTIN_KIND = "builtin"
+DOCUMENT_KIND = "document"
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: SyncReport) -> SyncReport:
+        self.added += other.added
+        self.updated += other.updated
+        self.removed += other.removed
+        self.unchanged += other.unchanged
+        return self
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged"
+
+
+@dataclass
+class IngestReport(SyncReport):
+    files: list[str] = field(default_factory=list)
+    skipped: list[documents.Skipped] = field(default_factory=list)
+
+
+def collection_name(embeddings: Any) -> str:
+    """One collection per embedding model, so vectors of two models never mix."""
+    model = getattr(embeddings, "model_id", None) or getattr(embeddings, "model", None) or type(embeddings).__name__
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", f"passages-{model}").strip("-._")
+    return slug[:200]
+
+
+def _client(settings: KnowledgeSettings) -> Any:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError(f"COACH_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}")
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+class KnowledgeBase:
+    """Search the essay (and the user's own documents) by meaning, in Korean or English."""
+
+    def __init__(self, vectorstore: Any, embeddings: Embeddings, max_document_bytes: int = 2_000_000) -> None:
+        self.vectorstore = vectorstore
+        self.embeddings = embeddings
+        self.max_document_bytes = max_document_bytes
+
+    @classmethod
+    def open(
+        cls,
+        home: str | Path | None = None,
+        embeddings: Embeddings | None = None,
+        chroma_url: str | None = None,
+        *,
+        settings: KnowledgeSettings | None = None,
+        sync: bool = True,
+    ) -> KnowledgeBase:
+        """Open the store (embedded under `home`, or the Chroma server at `chroma_url`) and sync the essay."""
+        from langchain_chroma import Chroma
+
+        from .settings import KnowledgeSettings
+
+        settings = (settings or KnowledgeSettings()).model_copy()
+        if home is not None:
+            settings.home = Path(home)
+        if chroma_url is not None:
+            settings.chroma_url = chroma_url
+        if embeddings is None:
+            from .embeddings import E5Embeddings
+
+            embeddings = E5Embeddings(num_threads=settings.embed_threads)
+        vectorstore = Chroma(
+            client=_client(settings),
+            collection_name=collection_name(embeddings),
+            embedding_function=embeddings,
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+        kb = cls(vectorstore, embeddings, max_document_bytes=settings.max_document_bytes)
+        if sync:
+            kb.sync()
+        return kb
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 4) -> list[Passage]:
+        """The `k` passages closest in meaning to `query`, best first."""
+        if not query or not query.strip() or k < 1:
+            return []
+        hits = self.vectorstore.similarity_search_with_score(query, k=k)
+        return [self._passage(doc.id, doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
+
+    def get(self, ids: Iterable[str]) -> list[Passage]:
+        ids = list(ids)
+        if not ids:
+            return []
+        got = self.vectorstore.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {i: self._passage(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def count(self) -> int:
+        return self.vectorstore._collection.count()
+
+    @staticmethod
+    def _passage(pid: str | None, text: str, metadata: dict | None, score: float | None = None) -> Passage:
+        metadata = metadata or {}
+        return Passage(
+            id=pid or "",
+            text=text,
+            source=metadata.get("source", ""),
+            position=int(metadata.get("position", 0)),
+            title=metadata.get("title"),
+            score=score,
+        )
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def sync(self) -> SyncReport:
+        """Bring the built-in corpus up to date: add new passages, replace edited ones, drop removed ones."""
+        report = SyncReport()
+        wanted = builtin_passages()
+        for work in works():
+            report += self._sync_source(work.source, [p for p in wanted if p.source == work.source], BUILTIN_KIND)
+        for source in self._sources(BUILTIN_KIND) - {w.source for w in works()}:
+            report += self._sync_source(source, [], BUILTIN_KIND)
+        return report
+
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+        """Add `.md`/`.txt` files or folders; bad files are reported in `skipped` and the rest still go in."""
+        paths = list(paths)
+        report = IngestReport()
+        files, skipped = documents.collect(paths)
+        report.skipped.extend(skipped)
+        plans: list[tuple[str, list[Passage]]] = []
+        for path in files:
+            doc = documents.read(path, self.max_document_bytes)
+            if isinstance(doc, documents.Skipped):
+                report.skipped.append(doc)
+                continue
+            source = str(path.resolve())
+            plans.append((source, split_passages(doc.text, source=source, prefix="doc", title=path.name)))
+            report.files.append(source)
+        # A file that disappeared from a folder we were asked to ingest leaves the store too.
+        folders = [str(Path(p).expanduser().resolve()) for p in paths if Path(p).is_dir()]
+        present = {source for source, _ in plans}
+        for source in self._sources(DOCUMENT_KIND):
+            if source not in present and any(source.startswith(f + os.sep) for f in folders) and not Path(source).exists():
+                plans.append((source, []))
+        total = sum(len(passages) for _, passages in plans)
+        done = 0
+        for source, passages in plans:
+            report += self._sync_source(source, passages, DOCUMENT_KIND)
+            done += len(passages)
+            if progress:
+                progress(done, total)
+        return report
+
+    def _sources(self, kind: str) -> set[str]:
+        got = self.vectorstore.get(where={"kind": kind}, include=["metadatas"])
+        return {m.get("source", "") for m in got["metadatas"]}
+
+    def _sync_source(self, source: str, passages: list[Passage], kind: str) -> SyncReport:
+        existing = self.vectorstore.get(where={"source": source}, include=["metadatas"])
+        old_positions = {pid: int(m.get("position", -1)) for pid, m in zip(existing["ids"], existing["metadatas"])}
+        new = [p for p in passages if p.id not in old_positions]
+        keep = {p.id for p in passages}
+        gone = [pid for pid in old_positions if pid not in keep]
+        gone_positions = {old_positions[pid] for pid in gone}
+        updated = sum(1 for p in new if p.position in gone_positions)
+        if gone:
+            self.vectorstore.delete(ids=gone)
+        if new:
+            self.vectorstore.add_texts(
+                texts=[p.text for p in new],
+                metadatas=[
+                    {"source": p.source, "position": p.position, "title": p.title or "", "kind": kind} for p in new
+                ],
+                ids=[p.id for p in new],
+            )
+        # Unchanged passages may have moved: keep their positions current.
+        moved = [p for p in passages if p.id in old_positions and old_positions[p.id] != p.position]
+        if moved:
+            self.vectorstore._collection.update(
+                ids=[p.id for p in moved],
+                metadatas=[{"source": p.source, "position": p.position, "title": p.title or "", "kind": kind} for p in moved],
+            )
+        return SyncReport(
+            added=len(new) - updated,
+            updated=updated,
+            removed=len(gone) - updated,
+            unchanged=len(passages) - len(new),
+        )
