@@ -42,7 +42,10 @@ def collect(paths: list[str | Path]) -> tuple[list[Path], list[Skipped]]:
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     child = Path(dirpath) / name
-                    if name.startswith(".") or not name.lower().endswith(TEXT_SUFFIXES):
+                    if name.startswith("."):
+                        continue
+                    if not name.lower().endswith(TEXT_SUFFIXES):
+                        skipped.append(Skipped(str(child), "not a .md or .txt file"))
                         continue
                     if not _within(child, path):
                         skipped.append(Skipped(str(child), "links outside the folder"))

@@ -1,0 +1,121 @@
+"""The model-backed coaching chain (LCEL): standalone query -> passages -> coaching prompt -> model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from html import escape
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from knowledge.passages import Passage
+
+from .models import ChatMessage, SessionState
+from .notes import TurnNotes, notes_view, parse_notes
+from .words import load, message
+
+Search = Callable[[str, int], list[Passage]]
+
+# Messages that lean on what came before ("what about that?", "그건요?") get the previous turn added.
+_LEANING = re.compile(
+    r"\b(that|this|it|those|these|there|them|same|more|why|how so|what about)\b|그거|그건|그게|이거|이건|저거|그럼|그래서|왜요|어떻게요|더 ",
+    re.IGNORECASE,
+)
+CITATION = re.compile(r"[ \t]?\[((?:essay|doc)-[0-9a-f]{10})\]")
+
+REPLY_PROMPT = ChatPromptTemplate.from_messages(
+    [
+        ("system", "{instructions}"),
+        ("system", "{material}"),
+        MessagesPlaceholder("history"),
+        ("human", "{message}"),
+    ]
+)
+EXTRACT_PROMPT = ChatPromptTemplate.from_messages([("system", "{instructions}"), ("human", "{exchange}")])
+
+
+def retrieval_query(message_text: str, history: list[ChatMessage]) -> str:
+    """A standalone query: the message, plus the previous user turn when the message leans on it."""
+    if len(message_text) >= 60 and not _LEANING.search(message_text[:80]):
+        return message_text
+    previous = next((m.content for m in reversed(history) if m.role == "user"), "")
+    return f"{previous[-300:]}\n{message_text}".strip()
+
+
+def _quote(text: str) -> str:
+    # Material cannot close its own tag and pose as instructions.
+    return escape(text, quote=False)
+
+
+def render_passages(passages: list[Passage]) -> str:
+    if not passages:
+        return load("prompts")["no_passages"]
+    return "\n".join(
+        f'<passage id="{p.id}" source="{_quote(p.title or p.source)}">\n{_quote(p.text)}\n</passage>' for p in passages
+    )
+
+
+def render_profile(state: SessionState) -> str:
+    lines = [f"- {s.kind}: {_quote(s.name)}" for s in state.strengths]
+    for card in state.experiments:
+        fields = card.model_dump(mode="json", exclude={"created_at", "passages"}, exclude_none=True)
+        lines.append(f"- experiment ({card.status}): {_quote(str(fields))}")
+    return "\n".join(lines) or load("prompts")["no_profile"]
+
+
+def prompt_inputs(x: dict) -> dict:
+    """Everything REPLY_PROMPT needs, from {message, history, state, passages, today}."""
+    prompts = load("prompts")
+    state: SessionState = x["state"]
+    history: list[BaseMessage] = [
+        HumanMessage(m.content) if m.role == "user" else AIMessage(m.content) for m in x["history"]
+    ]
+    return {
+        "instructions": prompts["system"].format(
+            language_name=message(state.language, "language_name"),
+            stage=state.stage.value,
+            stage_instructions=prompts["stages"][state.stage.value],
+            today=x.get("today") or date.today().isoformat(),
+        ),
+        "material": prompts["material"].format(
+            profile=render_profile(state), passages=render_passages(x["passages"])
+        ),
+        "history": history,
+        "message": x["message"],
+    }
+
+
+def reply_chain(llm: BaseChatModel, search: Search, k: int = 4) -> Runnable:
+    """Streams {"passages": [...]} first, then {"reply": AIMessageChunk} pieces as the model writes."""
+    retrieve = RunnableLambda(lambda x: search(retrieval_query(x["message"], x["history"]), k), name="retrieve")
+    answer = RunnableLambda(prompt_inputs, name="coaching_prompt") | REPLY_PROMPT | llm
+    return RunnablePassthrough.assign(passages=retrieve) | RunnablePassthrough.assign(reply=answer)
+
+
+def notes_chain(llm: BaseChatModel) -> Runnable:
+    """Reads the last exchange and returns TurnNotes (or None when the model's answer is not usable JSON)."""
+
+    def inputs(x: dict) -> dict:
+        extraction = load("prompts")["extraction"]
+        return {
+            "instructions": extraction["system"].format(),
+            "exchange": extraction["human"].format(
+                notes=notes_view(x["state"]), user=_quote(x["message"]), reply=_quote(x["reply"])
+            ),
+        }
+
+    return RunnableLambda(inputs, name="notes_prompt") | EXTRACT_PROMPT | llm | StrOutputParser() | RunnableLambda(parse_notes)
+
+
+def keep_real_citations(text: str, passages: list[Passage]) -> str:
+    """Drop citation markers that name no passage the reply was given."""
+    real = {p.id for p in passages}
+    return CITATION.sub(lambda m: m.group(0) if m.group(1) in real else "", text)
+
+
+__all__ = ["TurnNotes", "keep_real_citations", "notes_chain", "reply_chain", "retrieval_query"]

@@ -1,0 +1,181 @@
+"""`coach`: the terminal front of the coach. Heavy imports happen inside commands, so --help is instant."""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="coach",
+    help="On-Policy Coach: coaching grounded in Jason Wei's 'Life lessons from reinforcement learning'.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _coach():
+    from .coach import Coach
+
+    return Coach()
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="a question, in Korean or English")],
+    k: Annotated[int, typer.Option("-k", "--top", min=1, max=50, help="how many passages")] = 4,
+) -> None:
+    """Print the essay passages closest in meaning to QUERY, best first."""
+    from knowledge import KnowledgeBase
+
+    from .settings import Settings
+
+    for rank, passage in enumerate(KnowledgeBase.open(settings=Settings()).search(query, k), 1):
+        typer.echo(f"{rank}. [{passage.id}] score {passage.score:.3f}  ({passage.title or passage.source})")
+        typer.echo("   " + passage.text.replace("\n", "\n   "))
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help=".md/.txt files or folders")]) -> None:
+    """Add your own .md/.txt documents to the knowledge base (re-running updates them)."""
+    from rich.progress import Progress
+
+    from knowledge import KnowledgeBase
+
+    from .settings import Settings
+
+    kb = KnowledgeBase.open(settings=Settings())
+    with Progress(transient=True) as progress:
+        task = progress.add_task("embedding", total=None, visible=False)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, visible=total >= 20)
+
+        report = kb.ingest(paths, progress=advance)
+    for skipped in report.skipped:
+        typer.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    typer.echo(f"{len(report.files)} file(s): {report}")
+
+
+@app.command()
+def ask(
+    message: Annotated[str, typer.Argument(help="what you want to say to the coach")],
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="continue this session")] = None,
+) -> None:
+    """One turn: send MESSAGE and print the coach's reply."""
+    from .journal import InvalidSessionId
+
+    try:
+        reply = _coach().ask(message, session)
+    except InvalidSessionId as exc:
+        _fail(str(exc))
+    typer.echo(reply.text)
+    if reply.sources:
+        typer.echo("\nSources: " + ", ".join(p.id for p in reply.sources))
+    typer.echo(f"\n(session {reply.session_id} · {reply.mode} · stage {reply.stage.value})", err=True)
+    if reply.error:
+        raise typer.Exit(1)
+
+
+@app.command()
+def chat(
+    session: Annotated[Optional[str], typer.Option("--session", "-s", help="resume this session")] = None,
+) -> None:
+    """Talk with the coach in the terminal; replies stream. Ctrl-D or 'exit' leaves."""
+    from .coach import new_session_id
+    from .journal import check_session_id
+    from .models import CoachReply
+
+    coach = _coach()
+    try:
+        session_id = check_session_id(session) if session else new_session_id()
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(f"On-Policy Coach · {coach.description} · session {session_id}")
+    for message in coach.history(session_id)[-4:]:
+        typer.echo(f"{'you' if message.role == 'user' else 'coach'}> {message.content}\n")
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            break
+        if line.strip().lower() in {"exit", "quit", "/exit", "/quit"}:
+            break
+        sys.stdout.write("coach> ")
+        shown = ""
+        for item in coach.stream(line, session_id):
+            if isinstance(item, CoachReply):
+                if item.text != shown:  # a notice, or the final text differs from what streamed
+                    sys.stdout.write(("\n" if shown else "") + item.text)
+            else:
+                shown += item
+                sys.stdout.write(item)
+            sys.stdout.flush()
+        sys.stdout.write("\n\n")
+    typer.echo(f"Saved. Resume with: coach chat --session {session_id}")
+
+
+@app.command()
+def sessions() -> None:
+    """List saved sessions, newest first."""
+    rows = _coach().sessions()
+    if not rows:
+        typer.echo("No sessions yet. Start one with: coach chat")
+    for row in rows:
+        first = row.first_message.replace("\n", " ")[:50]
+        typer.echo(f"{row.id}  {row.updated_at:%Y-%m-%d %H:%M}  {row.messages:3d} messages  {row.stage:<10} {first}")
+
+
+@app.command()
+def export(
+    session: Annotated[str, typer.Argument(help="session id")],
+    format: Annotated[str, typer.Option("--format", "-f", help="md or json")] = "md",
+) -> None:
+    """Print a session (conversation, strengths, experiments) as Markdown or JSON."""
+    coach = _coach()
+    try:
+        if coach.journal.load(session) is None:
+            _fail(f"No session {session!r}. See: coach sessions")
+        typer.echo(coach.export(session, format))
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def forget(session: Annotated[str, typer.Argument(help="session id")]) -> None:
+    """Delete a session and everything in it."""
+    try:
+        gone = _coach().forget(session)
+    except ValueError as exc:
+        _fail(str(exc))
+    if not gone:
+        _fail(f"No session {session!r}.")
+    typer.echo(f"Forgot session {session}.")
+
+
+def _plugins() -> None:
+    """Commands other packages contribute (the web page's `serve`), without bot importing them."""
+    for ep in entry_points(group="coach.commands"):
+        try:
+            app.command(name=ep.name)(ep.load())
+        except Exception as exc:  # a broken plugin must not take the CLI down
+            typer.echo(f"(command {ep.name!r} unavailable: {exc})", err=True)
+
+
+def main() -> None:
+    _plugins()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""The Coach: one turn = validate, journal the user's words, safety, then guided or model-backed coaching."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .journal import Journal, check_session_id
+from .models import ChatMessage, CoachReply, ExperimentStatus, Review, SessionState, Stage
+from .safety import is_crisis, safety_response
+from .words import message as notice
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from knowledge import KnowledgeBase, Passage
+
+    from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Control characters other than newline and tab are dropped from messages; everything else is kept.
+_KEEP_CONTROLS = {"\n", "\t"}
+
+
+def clean_message(text: str) -> str:
+    """The message as the coach will read it: NFC, no control characters, no unpaired surrogates."""
+    text = text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else str(text)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(c for c in text if c in _KEEP_CONTROLS or unicodedata.category(c) != "Cc").strip()
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+class Coach:
+    """A coaching conversation grounded in the essay; state is kept per session id in the journal.
+
+    `llm` is any LangChain chat model; None lets the settings decide (OpenAI, a compatible server,
+    or the guided offline mode). `knowledge` and `journal` default to stores under `COACH_HOME`.
+    """
+
+    def __init__(
+        self,
+        llm: BaseChatModel | None = None,
+        knowledge: KnowledgeBase | None = None,
+        journal: Journal | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        from .llm import chat_model, describe
+        from .settings import Settings
+
+        self.settings = settings or Settings()
+        if llm is not None:
+            self.mode = "custom"
+        else:
+            self.mode = self.settings.mode
+            llm = chat_model(self.settings)
+        self.llm = llm
+        self.description = describe(self.mode, self.settings, llm)
+        self._knowledge = knowledge
+        self._journal = journal
+        self._open_lock = threading.Lock()
+        self._session_locks: dict[str, threading.Lock] = {}
+        self._chains: tuple[Any, Any] | None = None
+        self._guided: Any = None
+
+    # -- collaborators, created on first use ----------------------------------------------
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        if self._knowledge is None:
+            with self._open_lock:
+                if self._knowledge is None:
+                    from knowledge import KnowledgeBase
+
+                    self._knowledge = KnowledgeBase.open(settings=self.settings)
+        return self._knowledge
+
+    @property
+    def journal(self) -> Journal:
+        if self._journal is None:
+            with self._open_lock:
+                if self._journal is None:
+                    self._journal = Journal(self.settings.journal_path)
+        return self._journal
+
+    @property
+    def guided(self) -> bool:
+        return self.llm is None
+
+    def search(self, query: str, k: int | None = None) -> list[Passage]:
+        return self.knowledge.search(query, k or self.settings.retrieval_k)
+
+    def warm_up(self) -> None:
+        """Open the stores and load the embedding model now rather than on the first message."""
+        self.search("warm up", 1)
+        _ = self.journal
+
+    def _session_lock(self, session_id: str) -> threading.Lock:
+        with self._open_lock:
+            return self._session_locks.setdefault(session_id, threading.Lock())
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def state(self, session_id: str) -> SessionState:
+        """The session's state; a fresh one for an id the journal has not seen."""
+        return self.journal.load(check_session_id(session_id)) or SessionState(session_id=session_id)
+
+    def history(self, session_id: str) -> list[ChatMessage]:
+        return self.journal.messages(check_session_id(session_id))
+
+    def sessions(self):
+        return self.journal.sessions()
+
+    def forget(self, session_id: str) -> bool:
+        with self._session_lock(check_session_id(session_id)):
+            return self.journal.forget(session_id)
+
+    def export(self, session_id: str, fmt: str = "md") -> str:
+        from .export import export_session
+
+        return export_session(self.state(session_id), self.history(session_id), fmt)
+
+    def record_review(self, session_id: str, experiment_id: str, review: Review) -> SessionState:
+        """Store how an experiment went; the coach sees it from the next turn on."""
+        with self._session_lock(check_session_id(session_id)):
+            state = self.state(session_id)
+            card = state.experiment(experiment_id)
+            if card is None:
+                raise KeyError(f"No experiment {experiment_id!r} in session {session_id!r}.")
+            card.review = review
+            card.status = "reviewed"
+            state.stage = Stage.REVIEW
+            self.journal.save(state)
+            return state
+
+    def set_experiment_status(self, session_id: str, experiment_id: str, status: ExperimentStatus) -> SessionState:
+        with self._session_lock(check_session_id(session_id)):
+            state = self.state(session_id)
+            card = state.experiment(experiment_id)
+            if card is None:
+                raise KeyError(f"No experiment {experiment_id!r} in session {session_id!r}.")
+            card.status = status
+            self.journal.save(state)
+            return state
+
+    # -- turns -------------------------------------------------------------------------------
+
+    def ask(self, message: str, session_id: str | None = None) -> CoachReply:
+        """One turn; returns the complete reply."""
+        reply = None
+        for item in self.stream(message, session_id):
+            if isinstance(item, CoachReply):
+                reply = item
+        assert reply is not None
+        return reply
+
+    def stream(self, message: str, session_id: str | None = None) -> Iterator[str | CoachReply]:
+        """One turn, streamed.
+
+        Yields `str` pieces of the reply as they are produced (each piece is new text, to be
+        appended), then exactly one `CoachReply` as the last item. Its `.text` is the final text,
+        which may differ from the joined pieces (a citation of an unknown passage is removed, a
+        broken-off stream gets a note). Failures end in a `CoachReply` with `.error` set.
+        """
+        session_id = check_session_id(session_id) if session_id else new_session_id()
+        with self._session_lock(session_id):
+            yield from self._turn(message, session_id)
+
+    def _turn(self, raw: str, session_id: str) -> Iterator[str | CoachReply]:
+        from .language import detect_language
+
+        state = self.state(session_id)
+        text = clean_message(raw if isinstance(raw, str) else "")
+        state.language = detect_language(text, default=state.language) if text else state.language
+        if not text:
+            yield self._notice(state, notice(state.language, "empty"), error="empty")
+            return
+        history = self.journal.messages(session_id, limit=self.settings.history_turns)
+        if len(text) > self.settings.max_message_chars:
+            # Kept whole in the journal, never sent to the model.
+            self.journal.append(session_id, ChatMessage(role="user", content=text, status="error"), state)
+            limit = self.settings.max_message_chars
+            yield self._notice(state, notice(state.language, "too_long", length=len(text), limit=limit), "too_long")
+            return
+        self.journal.append(session_id, ChatMessage(role="user", content=text), state)
+        history = [m for m in history if m.status != "error"]
+
+        if is_crisis(text):
+            reply_text = safety_response(state.language)
+            yield reply_text
+            yield self._finish(state, reply_text, [], stage=Stage.SAFETY)
+            return
+        try:
+            if self.guided:
+                yield from self._guided_turn(state, text, history)
+            else:
+                yield from self._model_turn(state, text, history)
+        except Exception as exc:  # the person gets a readable message; the log gets the details
+            log.exception("turn failed in session %s", session_id)
+            yield self._notice(state, notice(state.language, "internal", kind=type(exc).__name__), "internal")
+
+    def _guided_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+        from .guided import GuidedCoach
+
+        if self._guided is None:
+            self._guided = GuidedCoach(search=self.search)
+        turn = self._guided.reply(state, text, history)
+        yield turn.text
+        yield self._finish(state, turn.text, turn.sources)
+
+    def _model_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+        from .chain import keep_real_citations, notes_chain, reply_chain
+        from .notes import apply_notes
+
+        if self._chains is None:
+            self._chains = (reply_chain(self.llm, self.search, self.settings.retrieval_k), notes_chain(self.llm))
+        replying, noting = self._chains
+        passages: list[Passage] = []
+        pieces: list[str] = []
+        try:
+            for chunk in replying.stream({"message": text, "history": history, "state": state}):
+                if "passages" in chunk:
+                    passages = chunk["passages"]
+                if "reply" in chunk:
+                    piece = chunk["reply"].content
+                    if isinstance(piece, str) and piece:
+                        pieces.append(piece)
+                        yield piece
+        except Exception as exc:
+            error = self._model_error(exc, state.language)
+            if not pieces:
+                yield self._notice(state, error, type(exc).__name__)
+                return
+            partial = "".join(pieces).rstrip() + "\n\n" + notice(state.language, "partial")
+            yield self._finish(state, partial, passages, status="partial")
+            return
+        reply_text = keep_real_citations("".join(pieces), passages).strip()
+        try:
+            notes = noting.invoke({"message": text, "reply": reply_text, "state": state})
+        except Exception:  # notes are a bonus; the reply already reached the person
+            log.warning("could not take notes for session %s", state.session_id, exc_info=True)
+            notes = None
+        if notes is not None:
+            apply_notes(state, notes, [p.id for p in passages])
+        yield self._finish(state, reply_text, passages)
+
+    def _model_error(self, exc: Exception, language: str) -> str:
+        import openai
+
+        if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
+            return notice(language, "auth")
+        if isinstance(exc, openai.RateLimitError):
+            return notice(language, "rate_limited")
+        if isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
+            return notice(language, "server_error", status=exc.status_code)
+        if isinstance(exc, openai.APITimeoutError):
+            return notice(language, "timeout", timeout=self.settings.timeout)
+        if isinstance(exc, openai.APIConnectionError):
+            where = self.settings.openai_base_url or "api.openai.com"
+            return notice(language, "unreachable", where=where)
+        return notice(language, "model_error", kind=type(exc).__name__)
+
+    # -- replies -----------------------------------------------------------------------------
+
+    def _finish(
+        self,
+        state: SessionState,
+        text: str,
+        sources: list[Passage],
+        stage: Stage | None = None,
+        status: str = "ok",
+    ) -> CoachReply:
+        """Journal the assistant's message with the session state, and build the reply."""
+        self.journal.append(
+            state.session_id,
+            ChatMessage(role="assistant", content=text, sources=[p.id for p in sources], status=status),
+            state,
+        )
+        return CoachReply(
+            text=text,
+            sources=sources,
+            stage=stage or state.stage,
+            strengths=list(state.strengths),
+            experiments=list(state.experiments),
+            session_id=state.session_id,
+            mode=self.mode,
+            language=state.language,
+            partial=status == "partial",
+        )
+
+    def _notice(self, state: SessionState, text: str, error: str) -> CoachReply:
+        """A failure notice: shown to the person, not journalled as coaching."""
+        return CoachReply(
+            text=text,
+            stage=state.stage,
+            strengths=list(state.strengths),
+            experiments=list(state.experiments),
+            session_id=state.session_id,
+            mode=self.mode,
+            language=state.language,
+            error=error,
+        )
+
+
+_default: Coach | None = None
+_default_lock = threading.Lock()
+
+
+def ask(message: str, session_id: str | None = None) -> CoachReply:
+    """One turn with the default Coach (settings from the environment)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Coach()
+    return _default.ask(message, session_id)

@@ -1,0 +1,46 @@
+"""Model backends: OpenAI, an OpenAI-compatible server, or none (the guided offline mode)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from .settings import Settings
+
+
+def chat_model(settings: Settings) -> BaseChatModel | None:
+    """The chat model the settings select, or None for the guided offline mode."""
+    mode = settings.mode
+    if mode == "guided":
+        return None
+    from langchain_openai import ChatOpenAI
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    kwargs: dict[str, Any] = {
+        "model": settings.model,
+        # Local servers (Ollama, vLLM, llama.cpp) ignore the key, but the client insists on one.
+        "api_key": key or "not-needed",
+        "timeout": settings.timeout,
+        "max_retries": settings.max_retries,
+        "streaming": True,
+        "stream_usage": False,
+    }
+    if settings.openai_base_url:
+        kwargs["base_url"] = settings.openai_base_url
+    if settings.temperature is not None:
+        kwargs["temperature"] = settings.temperature
+    return ChatOpenAI(**kwargs)
+
+
+def describe(mode: str, settings: Settings, llm: Any = None) -> str:
+    """A one-line, key-free description of the backend, for the page and the CLI."""
+    if mode == "guided":
+        return "guided offline mode (no model connected)"
+    if mode == "compatible":
+        return f"{settings.model} via OpenAI-compatible server {settings.openai_base_url}"
+    if mode == "openai":
+        return f"OpenAI {settings.model}"
+    name = getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
+    return f"custom model {name}"

@@ -1,0 +1,139 @@
+"""The coach's data: stages, strengths, experiment cards, reviews, session state and replies."""
+
+from __future__ import annotations
+
+import uuid
+import datetime as dt
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from knowledge.passages import Passage
+
+Language = Literal["ko", "en"]
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Stage(str, Enum):
+    """COACHING.md's arc; a compass, not a script. SAFETY means coaching stopped for a crisis."""
+
+    OPEN = "open"
+    IMITATION = "imitation"
+    STRENGTHS = "strengths"
+    DESIGN = "design"
+    REVIEW = "review"
+    SAFETY = "safety"
+
+
+class Strength(BaseModel):
+    """Something that is the user's own, in their words; `kind` also records drains and overuse."""
+
+    name: str = Field(description="the strength in the user's own words, a few words")
+    evidence: str = Field(default="", description="what the user said that shows it")
+    kind: Literal["strength", "drain", "overused"] = "strength"
+
+
+class Review(BaseModel):
+    """What the world answered when the user ran an experiment."""
+
+    outcome: str = Field(description="what happened, in the user's words")
+    reward: int = Field(ge=-2, le=2, description="-2 (clearly worse) .. +2 (clearly better)")
+    plus: str = ""
+    minus: str = ""
+    next: str = ""
+    date: dt.date = Field(default_factory=lambda: now().date())
+
+
+ExperimentStatus = Literal["proposed", "running", "reviewed"]
+
+CARD_FIELDS = (
+    "title",
+    "strength",
+    "hypothesis",
+    "action",
+    "duration_days",
+    "reward_signal",
+    "daily_check",
+    "smallest_version",
+    "obstacle_plan",
+    "confidence",
+    "review_on",
+    "passages",
+)
+
+
+class ExperimentCard(BaseModel):
+    """A small self-directed experiment, shaped until the user is at least 7/10 confident."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:8])
+    title: str = ""
+    strength: str = ""
+    hypothesis: str = Field(default="", description='"If I do X, I expect to notice Y"')
+    action: str = Field(default="", description='"I will [action] for [duration]"')
+    duration_days: int | None = Field(default=None, ge=1, le=365)
+    reward_signal: str = Field(default="", description="feedback from the world, not a feeling of effort")
+    daily_check: str = Field(default="", description="a yes/no the user can tick each day")
+    smallest_version: str = Field(default="", description="what to do on a bad day")
+    obstacle_plan: str = Field(default="", description='"If [likely obstacle], then [response]"')
+    confidence: int | None = Field(default=None, ge=0, le=10)
+    review_on: dt.date | None = None
+    passages: list[str] = Field(default_factory=list, description="ids of the essay passages it draws on")
+    status: ExperimentStatus = "proposed"
+    review: Review | None = None
+    created_at: datetime = Field(default_factory=now)
+
+    def missing(self) -> list[str]:
+        """Card fields still empty, in the order COACHING.md lists them."""
+        return [name for name in CARD_FIELDS if getattr(self, name) in (None, "", [])]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing() and (self.confidence or 0) >= 7
+
+
+class SessionState(BaseModel):
+    """Everything the coach knows about one conversation besides its messages."""
+
+    session_id: str
+    language: Language = "en"
+    stage: Stage = Stage.OPEN
+    strengths: list[Strength] = Field(default_factory=list)
+    experiments: list[ExperimentCard] = Field(default_factory=list)
+    # Scratch space of the guided offline mode (which question comes next, pending answers).
+    guided: dict = Field(default_factory=dict)
+    offline_notice_shown: bool = False
+    created_at: datetime = Field(default_factory=now)
+
+    def open_experiments(self) -> list[ExperimentCard]:
+        return [e for e in self.experiments if e.status != "reviewed"]
+
+    def experiment(self, experiment_id: str) -> ExperimentCard | None:
+        return next((e for e in self.experiments if e.id == experiment_id), None)
+
+
+class ChatMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    created_at: datetime = Field(default_factory=now)
+    sources: list[str] = Field(default_factory=list, description="passage ids an assistant message drew on")
+    status: Literal["ok", "partial", "error"] = "ok"
+
+
+class CoachReply(BaseModel):
+    """One answer of the coach, with what it was based on and the session's state after it."""
+
+    text: str
+    sources: list[Passage] = Field(default_factory=list)
+    stage: Stage
+    strengths: list[Strength] = Field(default_factory=list)
+    experiments: list[ExperimentCard] = Field(default_factory=list)
+    session_id: str
+    mode: str
+    language: Language = "en"
+    error: str | None = Field(default=None, description="set when the reply is a failure notice, not coaching")
+    partial: bool = Field(default=False, description="the model's stream broke off; text is what arrived")

@@ -1,0 +1,20 @@
+"""Loads the coach's words (prompts, notices, safety text) from the TOML files in bot/text/."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict[str, Any]:
+    """The parsed `bot/text/<name>.toml`."""
+    return tomllib.loads(resources.files("bot").joinpath("text", f"{name}.toml").read_text(encoding="utf-8"))
+
+
+def message(language: str, key: str, **values: Any) -> str:
+    """A user-facing notice in the given language."""
+    table = load("messages")
+    return table.get(language, table["en"])[key].format(**values)

@@ -1,0 +1,137 @@
+"""Fixtures for the knowledge base tests: one shared e5 model, a fresh store per test, a Chroma server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS_FILE = REPO / "knowledge" / "corpus" / "on-policy.ko.txt"
+# shared/ sits beside the work tree (here and in CI).
+SEED_FILE = REPO.parent / "shared" / "seeds" / "000_37843b200414dadf.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No telemetry, and anything that falls back to COACH_HOME writes under this test's tmp_path."""
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "coach-home"))
+    monkeypatch.delenv("COACH_CHROMA_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    """The real offline model, loaded once for the whole run.
+
+    Passage vectors are memoized by text (the model is deterministic), so the essay is embedded
+    once per run instead of once per test (~2 s each on this machine).
+    """
+    from knowledge import E5Embeddings
+
+    class MemoE5Embeddings(E5Embeddings):
+        def __init__(self) -> None:
+            super().__init__(num_threads=1)
+            self._memo: dict[str, list[float]] = {}
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            texts = list(texts)
+            todo = list(dict.fromkeys(t for t in texts if t not in self._memo))
+            for text, vector in zip(todo, super().embed_documents(todo)):
+                self._memo[text] = vector
+            return [list(self._memo[t]) for t in texts]
+
+    model = MemoE5Embeddings()
+    model.warm_up()
+    return model
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def open_kb(home: Path, embeddings) -> Callable[..., object]:
+    """Open a knowledge base under this test's home (keyword arguments go to `KnowledgeBase.open`)."""
+    from knowledge import KnowledgeBase
+
+    def _open(**kwargs):
+        kwargs.setdefault("home", home)
+        kwargs.setdefault("embeddings", embeddings)
+        return KnowledgeBase.open(**kwargs)
+
+    return _open
+
+
+@pytest.fixture
+def kb(open_kb):
+    """A synced knowledge base holding the essay."""
+    return open_kb()
+
+
+@pytest.fixture
+def corpus_text() -> str:
+    return CORPUS_FILE.read_text(encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real Chroma server (the `chroma` CLI from the venv) on a free local port; yields its URL."""
+    chroma = Path(sys.executable).parent / "chroma"
+    if not chroma.exists():
+        pytest.fail(f"the chroma CLI is missing: {chroma}")
+    port = _free_port()
+    log = (tmp_path / "chroma-server.log").open("wb")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"chroma server exited with {proc.returncode}: {(tmp_path / 'chroma-server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("chroma server did not answer /api/v2/heartbeat within 30 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The essay as it was captured from the web page, page chrome included."""
+    if not SEED_FILE.exists():
+        pytest.skip(f"seed file not found: {SEED_FILE}")
+    return SEED_FILE.read_text(encoding="utf-8")
