@@ -224,20 +224,24 @@ class Coach:
         replying, noting = self._chains
         passages: list[Passage] = []
         pieces: list[str] = []
+        finished = False
         try:
             for chunk in replying.stream({"message": text, "history": history, "state": state}):
                 if "passages" in chunk:
                     passages = chunk["passages"]
                 if "reply" in chunk:
+                    finished = finished or bool(chunk["reply"].response_metadata.get("finish_reason"))
                     piece = chunk["reply"].content
                     if isinstance(piece, str) and piece:
                         pieces.append(piece)
                         yield piece
         except Exception as exc:
-            error = self._model_error(exc, state.language)
             if not pieces:
-                yield self._notice(state, error, type(exc).__name__)
+                yield self._notice(state, self._model_error(exc, state.language), type(exc).__name__)
                 return
+            finished = False
+        # OpenAI-style servers end a stream with a finish reason; without one it broke off.
+        if pieces and not finished and (self.mode in ("openai", "compatible")):
             partial = "".join(pieces).rstrip() + "\n\n" + notice(state.language, "partial")
             yield self._finish(state, partial, passages, status="partial")
             return

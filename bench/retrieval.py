@@ -1,0 +1,224 @@
+"""Retrieval benchmark: does `kb.search` find the essay passage that answers a user's question?
+
+Run from the project root:
+
+    .venv/bin/python bench/retrieval.py                      # the bundled queries
+    .venv/bin/python bench/retrieval.py --queries held.json  # a held-out set in the same format
+    .venv/bin/python bench/retrieval.py --misses             # also list what the product retriever missed
+
+A query file is a JSON list of {"lang": "ko"|"en", "query": "...", "answers": ["..."]}, where each
+answer is a short verbatim substring of the passage that answers the query (so labels survive id
+changes). A query counts as found at k when any of its answer passages is among the top k.
+
+It builds a fresh knowledge base in a temporary directory (nothing is written elsewhere) and
+prints, per language, recall@1, recall@3 and MRR for:
+  dense   the product retriever, `KnowledgeBase.search` (multilingual-e5-small through Chroma)
+  bm25    rank_bm25 over the same passages (Korean morphemes from kiwipiepy when installed,
+          else whitespace words + character bigrams)
+  hybrid  dense + bm25 fused by reciprocal rank (k=60)
+then the cold sync time and warm search latency (p50/p95, k=4) over the queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_QUERIES = HERE / "retrieval_queries.json"
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Query:
+    lang: str
+    text: str
+    answers: tuple[str, ...]
+
+
+def load_queries(path: Path) -> list[Query]:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return [Query(q["lang"], q["query"], tuple(q["answers"])) for q in raw]
+
+
+def relevant_ids(query: Query, passages: Sequence) -> set[str]:
+    ids: set[str] = set()
+    for answer in query.answers:
+        hits = [p.id for p in passages if answer in p.text]
+        if not hits:
+            raise SystemExit(f"label {answer!r} of query {query.text!r} matches no passage")
+        ids.update(hits)
+    return ids
+
+
+# -- lexical baseline ------------------------------------------------------------------------
+
+_WORD = re.compile(r"[0-9A-Za-z]+|[가-힣]+")
+_KEEP_TAGS = ("NN", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "MAG")
+
+
+def make_tokenizer() -> tuple[Callable[[str], list[str]], str]:
+    try:
+        from kiwipiepy import Kiwi
+    except ImportError:
+        return _bigram_tokens, "whitespace+bigrams"
+    kiwi = Kiwi()
+
+    def kiwi_tokens(text: str) -> list[str]:
+        return [t.form.lower() for t in kiwi.tokenize(text) if t.tag.startswith(_KEEP_TAGS)]
+
+    return kiwi_tokens, "kiwipiepy morphemes"
+
+
+def _bigram_tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        tokens.append(word)
+        if re.match(r"[가-힣]", word) and len(word) > 2:
+            tokens.extend(word[i : i + 2] for i in range(len(word) - 1))
+    return tokens
+
+
+class BM25Retriever:
+    def __init__(self, passages: Sequence, tokenize: Callable[[str], list[str]]) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.ids = [p.id for p in passages]
+        self.tokenize = tokenize
+        self.bm25 = BM25Okapi([tokenize(p.text) for p in passages])
+
+    def rank(self, query: str) -> list[str]:
+        scores = self.bm25.get_scores(self.tokenize(query))
+        order = sorted(range(len(self.ids)), key=lambda i: (-scores[i], i))
+        return [self.ids[i] for i in order]
+
+
+def rrf(*rankings: list[str]) -> list[str]:
+    score: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, pid in enumerate(ranking, 1):
+            score[pid] = score.get(pid, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(score, key=lambda pid: -score[pid])
+
+
+# -- metrics ---------------------------------------------------------------------------------
+
+
+def first_hit(ranking: list[str], relevant: set[str]) -> int | None:
+    for rank, pid in enumerate(ranking, 1):
+        if pid in relevant:
+            return rank
+    return None
+
+
+def metrics(ranks: list[int | None]) -> dict[str, float]:
+    n = len(ranks) or 1
+    return {
+        "R@1": sum(1 for r in ranks if r is not None and r <= 1) / n,
+        "R@3": sum(1 for r in ranks if r is not None and r <= 3) / n,
+        "MRR": sum(1.0 / r for r in ranks if r is not None) / n,
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    index = min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))
+    return values[index]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES, help="query file (JSON list)")
+    parser.add_argument("--misses", action="store_true", help="list the queries the product retriever missed at 3")
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes over the queries for latency")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(HERE.parent))
+    from knowledge import KnowledgeBase
+    from knowledge.corpus import builtin_passages
+
+    queries = load_queries(args.queries)
+    passages = builtin_passages()
+    by_id = {p.id: p for p in passages}
+
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as home:
+        t0 = time.perf_counter()
+        kb = KnowledgeBase.open(home=home, sync=False)
+        kb.embeddings.warm_up()
+        t1 = time.perf_counter()
+        report = kb.sync()
+        t2 = time.perf_counter()
+        assert kb.count() == len(passages), "the store does not hold the essay passages"
+
+        tokenize, tokenizer_name = make_tokenizer()
+        bm25 = BM25Retriever(passages, tokenize)
+
+        ranks: dict[str, dict[str, list[int | None]]] = {}
+        misses: list[tuple[Query, list[str]]] = []
+        for q in queries:
+            relevant = relevant_ids(q, passages)
+            dense = [p.id for p in kb.search(q.text, k=len(passages))]
+            lexical = bm25.rank(q.text)
+            for name, ranking in (("dense", dense), ("bm25", lexical), ("hybrid", rrf(dense, lexical))):
+                ranks.setdefault(name, {}).setdefault(q.lang, []).append(first_hit(ranking, relevant))
+                ranks[name].setdefault("all", []).append(first_hit(ranking, relevant))
+            hit = first_hit(dense, relevant)
+            if hit is None or hit > 3:
+                misses.append((q, dense[:3]))
+
+        kb.search("warm up", k=4)
+        latencies: list[float] = []
+        for _ in range(max(1, args.rounds)):
+            for q in queries:
+                start = time.perf_counter()
+                kb.search(q.text, k=4)
+                latencies.append((time.perf_counter() - start) * 1000)
+
+    langs = [lang for lang in ("ko", "en") if any(q.lang == lang for q in queries)]
+    langs += sorted({q.lang for q in queries} - set(langs)) + ["all"]
+    counts = {lang: sum(1 for q in queries if q.lang == lang) for lang in langs}
+    counts["all"] = len(queries)
+
+    print(f"queries: {args.queries} ({', '.join(f'{l} {counts[l]}' for l in langs[:-1])}); passages: {len(passages)}")
+    print(f"bm25 tokenizer: {tokenizer_name}; hybrid = reciprocal-rank fusion (k={RRF_K}) of dense and bm25")
+    print()
+    retrievers = ("dense", "bm25", "hybrid")
+    header = f"{'lang':<5}{'n':>4}  " + "  ".join(f"{r + ' R@1':>11}{'R@3':>6}{'MRR':>6}" for r in retrievers)
+    print(header)
+    print("-" * len(header))
+    for lang in langs:
+        cells = []
+        for r in retrievers:
+            m = metrics(ranks[r][lang])
+            cells.append(f"{m['R@1']:>11.2f}{m['R@3']:>6.2f}{m['MRR']:>6.2f}")
+        print(f"{lang:<5}{counts[lang]:>4}  " + "  ".join(cells))
+    print()
+    print(f"cold start: model load + open {t1 - t0:.2f} s; sync ({report}) {t2 - t1:.2f} s")
+    print(
+        f"warm kb.search(k=4) over {len(latencies)} calls: p50 {percentile(latencies, 50):.1f} ms, "
+        f"p95 {percentile(latencies, 95):.1f} ms, max {max(latencies):.1f} ms"
+    )
+    if misses:
+        print(f"\ndense misses at 3: {len(misses)}")
+        if args.misses:
+            for q, top in misses:
+                got = "; ".join(f"#{by_id[pid].position} {by_id[pid].text[:28]!r}" for pid in top)
+                print(f"  [{q.lang}] {q.text}\n      want {list(q.answers)}\n      got  {got}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Search by meaning with the real offline model: Korean and English questions find the essay passage."""
+
+from __future__ import annotations
+
+import pytest
+
+# (question, substrings of the passages that answer it: the top 3 must contain one of them)
+QUESTIONS = [
+    ("처음에는 잘하는 사람을 따라 해도 되나요?", ["초반에는 모방 학습", "초반엔 모방이 필요하다"]),
+    ("저자가 남들보다 유난히 좋아하는 두 가지는 무엇인가요?", ["보통의 연구자보다 두 가지를 훨씬 좋아한다"]),
+    ("데이터셋을 만들면서 저자가 직접 한 일은?", ["라벨러들이 만드는 데이터를 직접 읽고"]),
+    ("Why won't copying a successful person ever let me overtake them?", ["절대로 그 사람을 뛰어넘을 수 없다"]),
+    (
+        "For math, should a model imitate human solutions or just be told if its answer is right?",
+        ["답의 올바름만 알려주고", "수학 문제 해결 능력을 더 잘 끌어올린다"],
+    ),
+    ("Does the author enjoy working this way?", ["훨씬 더 즐거울뿐더러"]),
+]
+
+
+@pytest.fixture
+def essay_kb(kb):
+    return kb
+
+
+@pytest.mark.parametrize(("question", "answers"), QUESTIONS, ids=[q for q, _ in QUESTIONS])
+def test_a_paraphrased_question_finds_its_passage_in_the_top_3(essay_kb, question, answers):
+    top = essay_kb.search(question, k=3)
+    assert len(top) == 3
+    assert any(a in p.text for p in top for a in answers), [p.text[:40] for p in top]
+
+
+def test_results_come_best_first_with_everything_a_citation_needs(essay_kb):
+    from knowledge.corpus import builtin_passages
+
+    wanted = {p.id: p for p in builtin_passages()}
+    hits = essay_kb.search("모방은 언제까지 해야 하나요?", k=4)
+    assert len(hits) == 4
+    scores = [h.score for h in hits]
+    assert all(s is not None and -1.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+    for hit in hits:
+        assert hit.id in wanted
+        assert hit.text == wanted[hit.id].text
+        assert hit.source == "essay" and hit.position == wanted[hit.id].position
+        assert hit.title
+
+
+def test_k_bounds_the_number_of_results(essay_kb):
+    assert len(essay_kb.search("강점", k=1)) == 1
+    assert len(essay_kb.search("강점", k=50)) == essay_kb.count()
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n"])
+def test_a_blank_query_returns_nothing(essay_kb, query):
+    assert essay_kb.search(query) == []
