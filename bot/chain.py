@@ -21,11 +21,14 @@ from .words import load, message
 
 Search = Callable[[str, int], list[Passage]]
 
-# Messages that lean on what came before ("what about that?", "그건요?") get the previous turn added.
-_LEANING = re.compile(
-    r"\b(that|this|it|those|these|there|them|same|more|why|how so|what about)\b|그거|그건|그게|이거|이건|저거|그럼|그래서|왜요|어떻게요|더 ",
+# A short message, or one that opens by pointing back ("what about that?", "그건요?"), leans on
+# the previous turn, so the previous user message joins the retrieval query.
+_LEANING_START = re.compile(
+    r"^\s*(what about|how about|and |but |so |why|how so|that|this|it|those|these|same|more)\b"
+    r"|^\s*(그거|그건|그게|그럼|그래서|그러면|이거|이건|저거|왜|어떻게|더)",
     re.IGNORECASE,
 )
+SHORT_MESSAGE = 40
 CITATION = re.compile(r"[ \t]?\[((?:essay|doc)-[0-9a-f]{10})\]")
 
 REPLY_PROMPT = ChatPromptTemplate.from_messages(
@@ -41,7 +44,7 @@ EXTRACT_PROMPT = ChatPromptTemplate.from_messages([("system", "{instructions}"),
 
 def retrieval_query(message_text: str, history: list[ChatMessage]) -> str:
     """A standalone query: the message, plus the previous user turn when the message leans on it."""
-    if len(message_text) >= 60 and not _LEANING.search(message_text[:80]):
+    if len(message_text) >= SHORT_MESSAGE and not _LEANING_START.search(message_text):
         return message_text
     previous = next((m.content for m in reversed(history) if m.role == "user"), "")
     return f"{previous[-300:]}\n{message_text}".strip()

@@ -8,6 +8,7 @@ import re
 from pydantic import BaseModel, Field
 
 _LIST_ITEM = re.compile(r"^\s*(\d+[.)]|[-*•])\s+")
+_HEADING = re.compile(r"^#{1,6}\s+\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s+")
 MAX_PASSAGE_CHARS = 1200
 
@@ -83,7 +84,8 @@ def meaning_units(text: str) -> list[str]:
     for paragraph in _paragraphs(text):
         if units and (_is_list(paragraph) and (_is_list(units[-1]) or _is_lead_in(units[-1]) or _LIST_ITEM.match(units[-1][-1]))):
             units[-1].extend(paragraph)
-        elif units and units[-1][-1].rstrip().endswith((",", ":", "：")):
+        elif units and (units[-1][-1].rstrip().endswith((",", ":", "：")) or all(map(_HEADING.match, units[-1]))):
+            # A sentence cut at a comma continues; a Markdown heading belongs to what it heads.
             units[-1].extend(paragraph)
         else:
             units.append(list(paragraph))

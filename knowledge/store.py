@@ -174,15 +174,17 @@ class KnowledgeBase:
         report.skipped.extend(skipped)
         plans: list[tuple[str, list[Passage]]] = []
         for path in files:
+            source = str(path.resolve())
+            if any(source == planned for planned, _ in plans):
+                continue  # a link to a file already in this ingest
             doc = documents.read(path, self.max_document_bytes)
             if isinstance(doc, documents.Skipped):
                 report.skipped.append(doc)
                 continue
-            source = str(path.resolve())
             plans.append((source, split_passages(doc.text, source=source, prefix="doc", title=path.name)))
             report.files.append(source)
         # A file that disappeared from a folder we were asked to ingest leaves the store too.
-        folders = [str(Path(p).expanduser().resolve()) for p in paths if Path(p).is_dir()]
+        folders = [str(Path(p).expanduser().resolve()) for p in paths if Path(p).expanduser().is_dir()]
         present = {source for source, _ in plans}
         for source in self._sources(DOCUMENT_KIND):
             if source not in present and any(source.startswith(f + os.sep) for f in folders) and not Path(source).exists():

@@ -1,4 +1,8 @@
-"""Fixtures for the knowledge base tests: one shared e5 model, a fresh store per test, a Chroma server."""
+"""Fixtures for the knowledge base tests: a fresh store per test, a real Chroma server.
+
+The shared `embeddings` fixture (one real e5 model for the run) and the per-test COACH_HOME come
+from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -14,43 +18,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+
 CORPUS_FILE = REPO / "knowledge" / "corpus" / "on-policy.ko.txt"
 # shared/ sits beside the work tree (here and in CI).
 SEED_FILE = REPO.parent / "shared" / "seeds" / "000_37843b200414dadf.txt"
-
-
-@pytest.fixture(autouse=True)
-def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No telemetry, and anything that falls back to COACH_HOME writes under this test's tmp_path."""
-    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
-    monkeypatch.setenv("COACH_HOME", str(tmp_path / "coach-home"))
-    monkeypatch.delenv("COACH_CHROMA_URL", raising=False)
-
-
-@pytest.fixture(scope="session")
-def embeddings():
-    """The real offline model, loaded once for the whole run.
-
-    Passage vectors are memoized by text (the model is deterministic), so the essay is embedded
-    once per run instead of once per test (~2 s each on this machine).
-    """
-    from knowledge import E5Embeddings
-
-    class MemoE5Embeddings(E5Embeddings):
-        def __init__(self) -> None:
-            super().__init__(num_threads=1)
-            self._memo: dict[str, list[float]] = {}
-
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            texts = list(texts)
-            todo = list(dict.fromkeys(t for t in texts if t not in self._memo))
-            for text, vector in zip(todo, super().embed_documents(todo)):
-                self._memo[text] = vector
-            return [list(self._memo[t]) for t in texts]
-
-    model = MemoE5Embeddings()
-    model.warm_up()
-    return model
 
 
 @pytest.fixture

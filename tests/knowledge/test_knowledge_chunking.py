@@ -113,6 +113,14 @@ def test_a_sentence_ending_in_a_comma_joins_the_next_paragraph():
     assert "나만의 영역을 만들어가고 있다" in passage.text
 
 
+def test_a_markdown_heading_stays_with_the_paragraph_it_heads():
+    text = "# 텃밭 일지\n\n올해는 방울토마토를 키웠다.\n\n## 다음 해\n\n상추를 심을 생각이다.\n"
+    assert [p.text for p in split_passages(text, source="garden.md", prefix="doc")] == [
+        "# 텃밭 일지\n올해는 방울토마토를 키웠다.",
+        "## 다음 해\n상추를 심을 생각이다.",
+    ]
+
+
 def test_a_long_paragraph_is_cut_into_verbatim_pieces():
     sentence = "이 문장은 긴 문단을 만들기 위한 문장이다. "
     text = "짧은 문단.\n\n" + sentence * 100

@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge import KnowledgeSettings
+from knowledge.passages import split_passages
 
 GARDEN = "# 텃밭 일지\n\n올해는 방울토마토를 베란다 화분에서 키웠다. 매일 아침 물을 주었다.\n"
 RUNNING = "Running log\n\nI ran five kilometres along the river every Saturday morning this spring.\n"
 CHESS = "Chess notes\n\nI study one endgame position with a rook and a pawn every evening.\n"
+
+
+def _n(text: str) -> int:
+    """How many passages a document splits into."""
+    return len(split_passages(text, source="x", prefix="doc"))
 
 
 def _sources(kb, kind="document") -> set[str]:
@@ -29,7 +35,7 @@ def test_a_markdown_and_a_text_file_go_in_and_are_searchable(kb, tmp_path):
 
     assert report.skipped == []
     assert sorted(report.files) == sorted([str(md.resolve()), str(txt.resolve())])
-    assert report.added == 4 and report.updated == report.removed == 0
+    assert report.added == _n(GARDEN) + _n(RUNNING) and report.updated == report.removed == 0
     top = kb.search("베란다에서 토마토 키우기", k=1)[0]
     assert "방울토마토" in top.text and top.source == str(md.resolve()) and top.title == "garden.md"
     assert "five kilometres" in kb.search("how far did I jog on weekends?", k=1)[0].text
@@ -125,7 +131,7 @@ def test_rewriting_a_file_and_reingesting_replaces_its_passage(kb, tmp_path):
     note.write_text(GARDEN.replace("방울토마토를 베란다 화분에서", "상추와 깻잎을 옥상 텃밭에서"), encoding="utf-8")
     report = kb.ingest([note])
 
-    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 0, 1)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 0, _n(GARDEN) - 1)
     assert kb.count() == n
     texts = kb.vectorstore.get(where={"source": str(note.resolve())}, include=["documents"])["documents"]
     assert any("깻잎" in t for t in texts)
@@ -144,7 +150,7 @@ def test_a_file_deleted_from_an_ingested_folder_leaves_the_store(kb, tmp_path):
     (folder / "chess.txt").unlink()
     report = kb.ingest([folder])
 
-    assert report.removed == 2
+    assert report.removed == _n(CHESS)
     assert _sources(kb) == {str((folder / "garden.md").resolve())}
     assert all("endgame" not in p.text for p in kb.search("chess endgame practice", k=10))
     assert len(_sources(kb, "builtin")) == essay_count
@@ -168,5 +174,30 @@ def test_progress_is_reported_up_to_the_total(kb, tmp_path):
     (tmp_path / "chess.txt").write_text(CHESS, encoding="utf-8")
     calls: list[tuple[int, int]] = []
     kb.ingest([tmp_path / "garden.md", tmp_path / "chess.txt"], progress=lambda done, total: calls.append((done, total)))
-    assert calls and calls[-1] == (4, 4)
+    total = _n(GARDEN) + _n(CHESS)
+    assert calls and calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_a_folder_given_with_a_tilde_is_resynced_like_any_other(kb, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "garden.md").write_text(GARDEN, encoding="utf-8")
+    (folder / "chess.txt").write_text(CHESS, encoding="utf-8")
+    assert {Path(f).name for f in kb.ingest(["~/notes"]).files} == {"garden.md", "chess.txt"}
+
+    (folder / "chess.txt").unlink()
+    report = kb.ingest(["~/notes"])
+    assert report.removed == _n(CHESS)
+    assert {Path(s).name for s in _sources(kb)} == {"garden.md"}
+
+
+def test_a_link_to_a_file_in_the_same_folder_is_ingested_once(kb, tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "chess.txt").write_text(CHESS, encoding="utf-8")
+    (folder / "latest.txt").symlink_to(folder / "chess.txt")
+    report = kb.ingest([folder])
+    assert report.files == [str((folder / "chess.txt").resolve())]
+    assert (report.added, report.unchanged) == (_n(CHESS), 0)

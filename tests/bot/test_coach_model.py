@@ -1,0 +1,150 @@
+"""The model-backed coach with LangChain fake chat models: prompt, streaming, sources, notes, resume."""
+
+from __future__ import annotations
+
+import json
+
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+from bot import Coach, CoachReply, Stage
+from bot.chain import retrieval_query
+from bot.models import ChatMessage
+
+REPLY = "남의 틀을 따라가면 한계가 있다고 에세이는 말해요 [{pid}]. 당신이 남들보다 즐기는 일은 뭔가요?"
+NOTES_STRENGTH = json.dumps(
+    {
+        "strengths": [{"name": "raw data reading", "evidence": "I read logs for fun", "kind": "strength"}],
+        "experiment": None,
+        "stage": "strengths",
+    }
+)
+CARD = {
+    "title": "Log-reading hour",
+    "strength": "raw data reading",
+    "hypothesis": "If I read an hour of raw logs daily, I expect to spot one bug a week",
+    "action": "I will read raw logs for an hour each morning for 7 days",
+    "duration_days": 7,
+    "reward_signal": "bugs my team confirms",
+    "daily_check": "Did I read logs for an hour today?",
+    "smallest_version": "read 10 log lines",
+    "obstacle_plan": "If a meeting eats my morning, then I read after lunch",
+    "confidence": 8,
+}
+
+
+def first_ids(coach: Coach, query: str) -> list[str]:
+    return [p.id for p in coach.search(query)]
+
+
+def test_prompt_holds_passages_history_profile_and_stage(make_coach, recording_llm):
+    llm = recording_llm(["Tell me more.", NOTES_STRENGTH, "What do people come to you for?", "{}"])
+    coach = make_coach(llm=llm)
+    coach.ask("I read logs for fun, nobody else on my team does", "s1")
+    coach.ask("I keep copying my senior's way of writing design docs", "s1")
+
+    messages = llm.calls[2]  # the second turn's reply call
+    instructions, material = messages[0], messages[1]
+    assert isinstance(instructions, SystemMessage) and isinstance(material, SystemMessage)
+    assert "Current stage: strengths" in instructions.content
+    assert "clues, not labels" in instructions.content  # the strengths stage's instructions
+    expected = first_ids(coach, "I keep copying my senior's way of writing design docs")
+    for pid in expected:
+        assert f'<passage id="{pid}"' in material.content
+    assert "raw data reading" in material.content  # the profile
+    assert [type(m) for m in messages[2:]] == [HumanMessage, AIMessage, HumanMessage]
+    assert messages[2].content == "I read logs for fun, nobody else on my team does"
+    assert messages[3].content == "Tell me more."
+    assert messages[-1].content == "I keep copying my senior's way of writing design docs"
+
+
+def test_reply_streams_and_sources_are_the_retrieved_passages(make_coach, recording_llm, knowledge_base):
+    question = "남을 따라 하면 왜 그 사람을 넘을 수 없나요?"
+    expected = [p.id for p in knowledge_base.search(question, 4)]
+    llm = recording_llm([REPLY.format(pid=expected[0]), "{}"])
+    coach = make_coach(llm=llm)
+
+    items = list(coach.stream(question, "s1"))
+    pieces, reply = items[:-1], items[-1]
+    assert isinstance(reply, CoachReply)
+    assert len(pieces) > 10 and all(isinstance(p, str) for p in pieces)  # streamed, not one block
+    assert "".join(pieces) == reply.text
+    assert [p.id for p in reply.sources] == expected
+    assert f"[{expected[0]}]" in reply.text
+    assert reply.language == "ko" and reply.mode == "custom" and reply.session_id == "s1"
+
+
+def test_citation_of_a_passage_it_was_not_given_is_removed(make_coach, recording_llm):
+    llm = recording_llm(["As the essay says [essay-0123456789], try it yourself.", "{}"])
+    reply = make_coach(llm=llm).ask("Should I copy my mentor?", "s1")
+    assert "essay-0123456789" not in reply.text
+    assert reply.text.startswith("As the essay says, try it yourself.")
+
+
+def test_notes_become_stored_strengths_and_cards(make_coach, recording_llm, settings, knowledge_base):
+    notes_card = json.dumps({"strengths": [], "experiment": CARD, "experiment_agreed": True, "stage": "design"})
+    llm = recording_llm(["Noted.", NOTES_STRENGTH, "Card ready.", notes_card])
+    coach = make_coach(llm=llm)
+    first = coach.ask("I read logs for fun", "s1")
+    assert [s.name for s in first.strengths] == ["raw data reading"]
+    assert first.stage is Stage.STRENGTHS
+    second = coach.ask("Yes, let's run the log-reading hour for a week, I'm 8/10 sure", "s1")
+
+    card = second.experiments[0]
+    assert card.title == "Log-reading hour" and card.duration_days == 7 and card.confidence == 8
+    assert card.status == "running" and card.complete
+    assert card.review_on is not None
+    assert set(card.passages) <= {p.id for p in second.sources} and card.passages
+    # Stored: a new Coach on the same home sees them.
+    again = Coach(llm=recording_llm(["ok", "{}"]), knowledge=knowledge_base, settings=settings)
+    state = again.state("s1")
+    assert [s.name for s in state.strengths] == ["raw data reading"]
+    assert state.experiments[0].title == "Log-reading hour"
+
+
+def test_unusable_notes_change_nothing(make_coach, recording_llm):
+    coach = make_coach(llm=recording_llm(["Hello.", "I am not JSON at all"]))
+    reply = coach.ask("hi", "s1")
+    assert reply.error is None and reply.strengths == [] and reply.experiments == []
+
+
+def test_resume_in_a_new_coach_continues_the_conversation(settings, knowledge_base, recording_llm):
+    first = Coach(llm=recording_llm(["What brings you here?", "{}"]), knowledge=knowledge_base, settings=settings)
+    first.ask("I want to stop copying my boss", "resume-me")
+
+    llm = recording_llm(["Whose playbook is it?", "{}"])
+    second = Coach(llm=llm, knowledge=knowledge_base, settings=settings)
+    reply = second.ask("It's my boss's playbook", "resume-me")
+    sent = llm.calls[0]
+    assert [m.content for m in sent[2:]] == [
+        "I want to stop copying my boss",
+        "What brings you here?",
+        "It's my boss's playbook",
+    ]
+    assert [m.role for m in second.history("resume-me")] == ["user", "assistant", "user", "assistant"]
+    assert reply.text == "Whose playbook is it?"
+
+
+def test_a_message_that_leans_on_history_gets_a_standalone_query():
+    history = [
+        ChatMessage(role="user", content="I keep imitating a senior engineer's code style"),
+        ChatMessage(role="assistant", content="What has it given you?"),
+    ]
+    query = retrieval_query("what about that?", history)
+    assert "imitating a senior engineer" in query and "what about that?" in query
+    standalone = "I enjoy reading raw datasets that most colleagues find tedious, every single week"
+    assert retrieval_query(standalone, history) == standalone
+
+
+def test_follow_up_question_retrieves_like_the_original(make_coach, recording_llm, knowledge_base):
+    coach = make_coach(llm=recording_llm(["Go on.", "{}"]))
+    coach.ask("Is it fine to imitate others when I'm just starting out?", "s1")
+    reply = coach.ask("why?", "s1")
+    imitation = next(p for p in knowledge_base.search("초반에는 모방 학습이 필요하다", 1))
+    assert imitation.id in [p.id for p in reply.sources]
+
+
+def test_each_session_keeps_its_own_state(make_coach, recording_llm):
+    coach = make_coach(llm=recording_llm(["ok", NOTES_STRENGTH, "ok", "{}"]))
+    coach.ask("I read logs for fun", "alice")
+    bob = coach.ask("hello", "bob")
+    assert bob.strengths == [] and coach.state("alice").strengths
