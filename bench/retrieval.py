@@ -16,6 +16,8 @@ prints, per language, recall@1, recall@3 and MRR for:
   bm25    rank_bm25 over the same passages (Korean morphemes from kiwipiepy when installed,
           else whitespace words + character bigrams)
   hybrid  dense + bm25 fused by reciprocal rank (k=60)
+  hyb-ko  hybrid only when the query contains Hangul, dense alone otherwise (BM25 cannot match
+          an English question to a Korean passage)
 then the cold sync time and warm search latency (p50/p95, k=4) over the queries.
 """
 
@@ -25,7 +27,6 @@ import argparse
 import json
 import os
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -64,6 +65,7 @@ def relevant_ids(query: Query, passages: Sequence) -> set[str]:
 
 # -- lexical baseline ------------------------------------------------------------------------
 
+_HANGUL = re.compile(r"[가-힣]")
 _WORD = re.compile(r"[0-9A-Za-z]+|[가-힣]+")
 _KEEP_TAGS = ("NN", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "MAG")
 
@@ -99,8 +101,9 @@ class BM25Retriever:
         self.bm25 = BM25Okapi([tokenize(p.text) for p in passages])
 
     def rank(self, query: str) -> list[str]:
+        """Passages sharing at least one term with the query, best first (no match, no rank)."""
         scores = self.bm25.get_scores(self.tokenize(query))
-        order = sorted(range(len(self.ids)), key=lambda i: (-scores[i], i))
+        order = sorted((i for i in range(len(self.ids)) if scores[i] > 0), key=lambda i: (-scores[i], i))
         return [self.ids[i] for i in order]
 
 
@@ -172,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
             relevant = relevant_ids(q, passages)
             dense = [p.id for p in kb.search(q.text, k=len(passages))]
             lexical = bm25.rank(q.text)
-            for name, ranking in (("dense", dense), ("bm25", lexical), ("hybrid", rrf(dense, lexical))):
+            fused = rrf(dense, lexical)
+            gated = fused if _HANGUL.search(q.text) else dense
+            for name, ranking in (("dense", dense), ("bm25", lexical), ("hybrid", fused), ("hyb-ko", gated)):
                 ranks.setdefault(name, {}).setdefault(q.lang, []).append(first_hit(ranking, relevant))
                 ranks[name].setdefault("all", []).append(first_hit(ranking, relevant))
             hit = first_hit(dense, relevant)
@@ -193,10 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     counts["all"] = len(queries)
 
     print(f"queries: {args.queries} ({', '.join(f'{l} {counts[l]}' for l in langs[:-1])}); passages: {len(passages)}")
-    print(f"bm25 tokenizer: {tokenizer_name}; hybrid = reciprocal-rank fusion (k={RRF_K}) of dense and bm25")
+    print(f"bm25 tokenizer: {tokenizer_name}; hybrid = reciprocal-rank fusion (k={RRF_K}) of dense and bm25;")
+    print("hyb-ko = hybrid for queries containing Hangul, dense alone otherwise")
     print()
-    retrievers = ("dense", "bm25", "hybrid")
+    retrievers = ("dense", "bm25", "hybrid", "hyb-ko")
     header = f"{'lang':<5}{'n':>4}  " + "  ".join(f"{r + ' R@1':>11}{'R@3':>6}{'MRR':>6}" for r in retrievers)
+    print(f"{'':9}  " + "  ".join(f"{'(product)' if r == 'dense' else '':<23}" for r in retrievers).rstrip())
     print(header)
     print("-" * len(header))
     for lang in langs:
