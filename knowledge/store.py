@@ -208,28 +208,32 @@ class KnowledgeBase:
         new = [p for p in passages if p.id not in old_positions]
         keep = {p.id for p in passages}
         gone = [pid for pid in old_positions if pid not in keep]
-        gone_positions = {old_positions[pid] for pid in gone}
-        updated = sum(1 for p in new if p.position in gone_positions)
         if gone:
             self.vectorstore.delete(ids=gone)
         if new:
             self.vectorstore.add_texts(
-                texts=[p.text for p in new],
-                metadatas=[
-                    {"source": p.source, "position": p.position, "title": p.title or "", "kind": kind} for p in new
-                ],
-                ids=[p.id for p in new],
+                texts=[p.text for p in new], metadatas=[_metadata(p, kind) for p in new], ids=[p.id for p in new]
             )
         # Unchanged passages may have moved: keep their positions current.
         moved = [p for p in passages if p.id in old_positions and old_positions[p.id] != p.position]
         if moved:
-            self.vectorstore._collection.update(
-                ids=[p.id for p in moved],
-                metadatas=[{"source": p.source, "position": p.position, "title": p.title or "", "kind": kind} for p in moved],
-            )
+            self.vectorstore._collection.update(ids=[p.id for p in moved], metadatas=[_metadata(p, kind) for p in moved])
+        updated = _replaced(sorted(old_positions, key=old_positions.get), [p.id for p in passages])
         return SyncReport(
             added=len(new) - updated,
             updated=updated,
             removed=len(gone) - updated,
             unchanged=len(passages) - len(new),
         )
+
+
+def _metadata(passage: Passage, kind: str) -> dict:
+    return {"source": passage.source, "position": passage.position, "title": passage.title or "", "kind": kind}
+
+
+def _replaced(old_ids: list[str], new_ids: list[str]) -> int:
+    """How many passages were edited in place: aligned old/new runs that differ, pairwise."""
+    from difflib import SequenceMatcher
+
+    opcodes = SequenceMatcher(a=old_ids, b=new_ids, autojunk=False).get_opcodes()
+    return sum(min(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in opcodes if tag == "replace")

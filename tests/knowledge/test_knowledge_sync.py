@@ -143,3 +143,13 @@ def test_sync_leaves_ingested_documents_alone(open_kb, tmp_path):
     report = kb.sync()
     assert not report.changed
     assert kb.count() == n
+
+
+def test_an_edit_and_a_deletion_in_one_document_are_counted_as_such(open_kb, tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("alpha one.\n\nbeta two.\n\ngamma three.\n\ndelta four.\n", encoding="utf-8")
+    kb = open_kb()
+    kb.ingest([note])
+    note.write_text("beta two.\n\ngamma three, rewritten.\n\ndelta four.\n", encoding="utf-8")
+    report = kb.ingest([note])
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 1, 2)
