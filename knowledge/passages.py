@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 _LIST_ITEM = re.compile(r"^\s*(\d+[.)]|[-*•])\s+")
 _HEADING = re.compile(r"^#{1,6}\s+\S")
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s+")
+_SENTENCE_END = re.compile(r"[.!?。](?=\s)")
 MAX_PASSAGE_CHARS = 1200
 
 
@@ -57,24 +57,17 @@ def _is_lead_in(paragraph: list[str]) -> bool:
     return last.endswith((",", ":", "：")) or (len(paragraph) == 1 and len(last) <= 40 and not _is_list(paragraph))
 
 
-def _split_long(lines: list[str]) -> list[list[str]]:
-    """Cut an over-long paragraph at sentence ends so each piece stays embeddable."""
-    text = "\n".join(lines)
-    if len(text) <= MAX_PASSAGE_CHARS:
-        return [lines]
-    pieces: list[list[str]] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(text):
-        if current and len(current) + len(sentence) + 1 > MAX_PASSAGE_CHARS:
-            pieces.append([current])
-            current = sentence
-        else:
-            current = f"{current} {sentence}" if current else sentence
-        while len(current) > MAX_PASSAGE_CHARS:
-            pieces.append([current[:MAX_PASSAGE_CHARS]])
-            current = current[MAX_PASSAGE_CHARS:]
-    if current:
-        pieces.append([current])
+def _split_long(text: str) -> list[str]:
+    """Cut an over-long unit at sentence ends (else at a space) so each piece stays embeddable and verbatim."""
+    pieces: list[str] = []
+    while len(text) > MAX_PASSAGE_CHARS:
+        window = text[: MAX_PASSAGE_CHARS + 1]
+        ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+        cut = ends[-1] if ends else (window.rfind(" ") + 1 or window.rfind("\n") + 1 or MAX_PASSAGE_CHARS)
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
     return pieces
 
 
@@ -91,7 +84,7 @@ def meaning_units(text: str) -> list[str]:
             units.append(list(paragraph))
     out: list[str] = []
     for unit in units:
-        out.extend("\n".join(piece) for piece in _split_long(unit))
+        out.extend(_split_long("\n".join(unit)))
     return out
 
 

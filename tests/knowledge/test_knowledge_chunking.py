@@ -129,3 +129,15 @@ def test_a_long_paragraph_is_cut_into_verbatim_pieces():
     assert all(len(p.text) <= 1200 for p in passages)
     joined = " ".join(p.text for p in passages[1:])
     assert joined.split() == (sentence * 100).split()
+
+
+def test_an_over_long_paragraph_is_cut_at_sentence_ends_into_verbatim_pieces():
+    from knowledge.passages import MAX_PASSAGE_CHARS, meaning_units
+
+    paragraph = " ".join(f"Sentence {i} says something about trying things my own way." for i in range(60))
+    text = paragraph + "\nA second line stays in place."
+    pieces = meaning_units(text)
+    assert len(pieces) > 1
+    assert all(len(p) <= MAX_PASSAGE_CHARS and p in text for p in pieces)
+    assert all(p.endswith(".") for p in pieces)  # never cut mid-sentence when a sentence end exists
+    assert "\n".join(pieces).replace("\n", " ") == text.replace("\n", " ")
