@@ -15,6 +15,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rendering it with rich costs ~80 ms of imports on every `coach --help`.
+    rich_markup_mode=None,
 )
 
 
@@ -97,7 +99,7 @@ def chat(
 
     coach = _coach()
     try:
-        session_id = check_session_id(session) if session else new_session_id()
+        session_id = new_session_id() if session is None else check_session_id(session)
     except ValueError as exc:
         _fail(str(exc))
     typer.echo(f"On-Policy Coach · {coach.description} · session {session_id}")

@@ -31,7 +31,9 @@ def clean_message(text: str) -> str:
     """The message as the coach will read it: NFC, no control characters, no unpaired surrogates."""
     text = text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else str(text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(c for c in text if c in _KEEP_CONTROLS or unicodedata.category(c) != "Cc").strip()
+    text = "".join(c for c in text if c in _KEEP_CONTROLS or unicodedata.category(c) != "Cc").strip()
+    # Nothing but invisible characters (zero-width spaces, direction marks, a BOM) is an empty message.
+    return text if any(unicodedata.category(c)[0] not in "CZ" for c in text) else ""
 
 
 def new_session_id() -> str:
@@ -96,6 +98,10 @@ class Coach:
 
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         return self.knowledge.search(query, k or self.settings.retrieval_k)
+
+    def passages(self, ids: list[str]) -> list[Passage]:
+        """The passages with these ids (those still in the knowledge base), e.g. to show a past reply's sources."""
+        return self.knowledge.get(list(dict.fromkeys(ids)))
 
     def warm_up(self) -> None:
         """Open the stores and load the embedding model now rather than on the first message."""
@@ -169,7 +175,8 @@ class Coach:
         which may differ from the joined pieces (a citation of an unknown passage is removed, a
         broken-off stream gets a note). Failures end in a `CoachReply` with `.error` set.
         """
-        session_id = check_session_id(session_id) if session_id else new_session_id()
+        # None starts a new session; anything else must be a valid id ("" included: no silent new session).
+        session_id = new_session_id() if session_id is None else check_session_id(session_id)
         with self._session_lock(session_id):
             yield from self._turn(message, session_id)
 
@@ -177,13 +184,18 @@ class Coach:
         from .language import detect_language
 
         state = self.state(session_id)
-        text = clean_message(raw if isinstance(raw, str) else "")
+        if raw is not None and not isinstance(raw, str):  # an API caller passed a dict, a list, a number...
+            yield self._notice(state, notice(state.language, "not_text", kind=type(raw).__name__), "not_text")
+            return
+        text = clean_message(raw or "")
         state.language = detect_language(text, default=state.language) if text else state.language
         if not text:
             yield self._notice(state, notice(state.language, "empty"), error="empty")
             return
         history = self.journal.messages(session_id, limit=self.settings.history_turns)
-        if len(text) > self.settings.max_message_chars:
+        crisis = is_crisis(text)
+        # A crisis is answered however long the message is; a length complaint would be the wrong reply.
+        if len(text) > self.settings.max_message_chars and not crisis:
             # Kept whole in the journal, never sent to the model.
             self.journal.append(session_id, ChatMessage(role="user", content=text, status="error"), state)
             limit = self.settings.max_message_chars
@@ -192,7 +204,7 @@ class Coach:
         self.journal.append(session_id, ChatMessage(role="user", content=text), state)
         history = [m for m in history if m.status != "error"]
 
-        if is_crisis(text):
+        if crisis:
             reply_text = safety_response(state.language)
             yield reply_text
             yield self._finish(state, reply_text, [], stage=Stage.SAFETY)
@@ -267,7 +279,9 @@ class Coach:
         if isinstance(exc, openai.APITimeoutError):
             return notice(language, "timeout", timeout=self.settings.timeout)
         if isinstance(exc, openai.APIConnectionError):
-            where = self.settings.openai_base_url or "api.openai.com"
+            from .llm import public_url
+
+            where = public_url(self.settings.openai_base_url) or "api.openai.com"
             return notice(language, "unreachable", where=where)
         return notice(language, "model_error", kind=type(exc).__name__)
 

@@ -34,12 +34,26 @@ def chat_model(settings: Settings) -> BaseChatModel | None:
     return ChatOpenAI(**kwargs)
 
 
+def public_url(url: str | None) -> str:
+    """The URL without any user:password part, fit for a page, a log or an error message."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
 def describe(mode: str, settings: Settings, llm: Any = None) -> str:
     """A one-line, key-free description of the backend, for the page and the CLI."""
     if mode == "guided":
         return "guided offline mode (no model connected)"
     if mode == "compatible":
-        return f"{settings.model} via OpenAI-compatible server {settings.openai_base_url}"
+        return f"{settings.model} via OpenAI-compatible server {public_url(settings.openai_base_url)}"
     if mode == "openai":
         return f"OpenAI {settings.model}"
     name = getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__

@@ -18,7 +18,8 @@ def _compiled() -> tuple[list[re.Pattern], list[re.Pattern]]:
 
 def is_crisis(message: str) -> bool:
     """True when the message speaks of self-harm, suicide, harming others or abuse (not as a figure of speech)."""
-    text = re.sub(r"\s+", " ", message)
+    # Phones type "don’t" with a typographic apostrophe; the patterns are written with a plain one.
+    text = re.sub(r"\s+", " ", message).replace("\u2019", "'").replace("\u02bc", "'")
     patterns, figures = _compiled()
     for figure in figures:
         text = figure.sub(" ", text)

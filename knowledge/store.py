@@ -208,12 +208,13 @@ class KnowledgeBase:
         new = [p for p in passages if p.id not in old_positions]
         keep = {p.id for p in passages}
         gone = [pid for pid in old_positions if pid not in keep]
-        if gone:
-            self.vectorstore.delete(ids=gone)
+        # Add before deleting: if embedding the new version fails, the old one is still there.
         if new:
             self.vectorstore.add_texts(
                 texts=[p.text for p in new], metadatas=[_metadata(p, kind) for p in new], ids=[p.id for p in new]
             )
+        if gone:
+            self.vectorstore.delete(ids=gone)
         # Unchanged passages may have moved: keep their positions current.
         moved = [p for p in passages if p.id in old_positions and old_positions[p.id] != p.position]
         if moved:

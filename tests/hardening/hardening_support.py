@@ -1,0 +1,24 @@
+"""Constants and small helpers shared by the hardening tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+# Must never show up in a notice, a log line or an export.
+SECRET = "sk-test-SECRET-123"
+NO_NOTES = json.dumps({"strengths": [], "experiment": None, "experiment_agreed": False, "review": None})
+
+
+def notes_with_strength(name: str) -> str:
+    return json.dumps(
+        {"strengths": [{"name": name, "kind": "strength"}], "experiment": None, "experiment_agreed": False, "review": None}
+    )
+
+
+def closed_port_url() -> str:
+    """An http URL on 127.0.0.1 where nothing listens (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
