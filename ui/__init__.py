@@ -1,0 +1,22 @@
+"""The web coach (Gradio). Front door: `build_app(coach=None)`; run it with `coach serve`.
+
+Gradio is imported only when `build_app` is first used, so `import ui` stays light.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__all__ = ["build_app"]
+
+if TYPE_CHECKING:
+    from .app import build_app
+
+
+def __getattr__(name: str):
+    if name == "build_app":
+        from .app import build_app
+
+        globals()[name] = build_app
+        return build_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

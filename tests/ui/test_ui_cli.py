@@ -1,0 +1,116 @@
+"""`coach serve`: local by default; any other address needs a login or an explicit acceptance of the risk."""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from ui.cli import exposure_problem, is_local, parse_auth, serve
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
+def test_loopback_is_always_allowed(host):
+    assert is_local(host)
+    assert exposure_problem(host, None, False) is None
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "coach.example.org"])
+def test_other_hosts_need_a_login_or_the_risk_flag(host):
+    assert not is_local(host)
+    problem = exposure_problem(host, None, False)
+    assert problem and "--auth" in problem and "COACH_AUTH" in problem and "--insecure-no-auth" in problem
+    assert exposure_problem(host, ("alice", "s3cret"), False) is None
+    assert exposure_problem(host, None, True) is None
+
+
+def test_parse_auth():
+    assert parse_auth(None) is None
+    assert parse_auth("alice:pa:ss") == ("alice", "pa:ss")
+    for bad in ("alice", "alice:", ":secret"):
+        with pytest.raises(ValueError):
+            parse_auth(bad)
+
+
+class FakePage:
+    launched: dict = {}
+
+    def launch(self, **kwargs):
+        FakePage.launched = kwargs
+
+
+class FakeCoach:
+    mode, description = "guided", "guided offline mode (no model connected)"
+    warmed = False
+
+    def __init__(self, settings=None):
+        self.settings = settings
+
+    def warm_up(self):
+        FakeCoach.warmed = True
+
+
+@pytest.fixture
+def run_serve(monkeypatch):
+    """Invoke `serve` with a fake Coach and a fake page: the decisions, without a real launch."""
+    import bot
+
+    monkeypatch.setattr(bot, "Coach", FakeCoach, raising=False)
+    monkeypatch.setitem(sys.modules, "ui.app", types.SimpleNamespace(build_app=lambda coach: FakePage()))
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "True")
+    FakePage.launched, FakeCoach.warmed = {}, False
+    app = typer.Typer()
+    app.command()(serve)
+
+    def _run(*args: str, **env: str):
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return CliRunner().invoke(app, list(args))
+
+    return _run
+
+
+def test_serve_refuses_a_public_address_without_a_login(run_serve):
+    result = run_serve("--host", "0.0.0.0")
+    assert result.exit_code == 2
+    assert "Refusing to serve on 0.0.0.0" in result.output and "--insecure-no-auth" in result.output
+    assert FakePage.launched == {}
+
+
+def test_serve_rejects_a_malformed_login_without_echoing_it(run_serve):
+    result = run_serve("--host", "0.0.0.0", COACH_AUTH="onlyapassword")
+    assert result.exit_code == 2
+    assert "user:password" in result.output and "onlyapassword" not in result.output
+
+
+def test_serve_with_a_login_passes_it_to_gradio_and_never_prints_the_password(run_serve):
+    result = run_serve("--host", "0.0.0.0", "--port", "8123", COACH_AUTH="alice:s3cret")
+    assert result.exit_code == 0, result.output
+    assert FakePage.launched["server_name"] == "0.0.0.0" and FakePage.launched["server_port"] == 8123
+    assert FakePage.launched["auth"] == ("alice", "s3cret")
+    assert "s3cret" not in result.output
+    assert FakeCoach.warmed
+    assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
+
+
+def test_serve_defaults_to_loopback_and_accepts_the_risk_flag(run_serve):
+    result = run_serve()
+    assert result.exit_code == 0, result.output
+    assert FakePage.launched["server_name"] == "127.0.0.1" and FakePage.launched["auth"] is None
+    assert "OPENAI_API_KEY" in result.output  # guided mode says how to connect a model
+
+    result = run_serve("--host", "0.0.0.0", "--insecure-no-auth")
+    assert result.exit_code == 0 and FakePage.launched["auth"] is None
+    assert "without a login" in result.output
+
+
+def test_python_dash_m_ui_is_the_same_command():
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-m", "ui", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "--insecure-no-auth" in result.stdout and "--auth" in result.stdout

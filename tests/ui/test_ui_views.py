@@ -1,0 +1,105 @@
+"""What the page renders: sources stay with their reply, everything shown is escaped, `import ui` stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+from bot.models import ChatMessage, ExperimentCard, Review, Strength
+from knowledge import Passage
+from ui import views
+
+
+def passage(pid: str, text: str = "남의 틀을 따라가는 것에는 한계가 있다.", score: float | None = 0.81) -> Passage:
+    return Passage(id=pid, text=text, source="essay", score=score)
+
+
+def test_sources_block_lists_ids_and_quotes_escaped_text():
+    block = views.sources_block([passage("essay-0123456789", "첫 줄\n\n<script>alert(1)</script>")])
+    assert "essay-0123456789" in block and "0.81" in block
+    assert "<script>" not in block and "&lt;script&gt;" in block
+    assert "\n" not in block  # one HTML block: a blank line would end it inside Markdown
+
+
+def test_a_reply_keeps_its_sources_even_when_a_passage_is_gone():
+    text = views.bot_message("Your own path.", [passage("essay-aaaaaaaaaa")], ids=["essay-aaaaaaaaaa", "essay-bbbbbbbbbb"])
+    assert text.startswith("Your own path.\n\n<details")
+    assert "essay-aaaaaaaaaa" in text and "essay-bbbbbbbbbb" in text
+    assert views.bot_message("No sources.") == "No sources."
+    assert views.bot_message("Broken.", error=True).startswith("⚠️")
+
+
+def test_history_from_the_journal_and_from_the_browser():
+    messages = [
+        ChatMessage(role="user", content="hi"),
+        ChatMessage(role="assistant", content="hello", sources=["essay-aaaaaaaaaa"]),
+    ]
+    chat = views.chat_history(messages, {"essay-aaaaaaaaaa": passage("essay-aaaaaaaaaa")})
+    assert chat[0] == {"role": "user", "content": "hi"}
+    assert chat[1]["role"] == "assistant" and "essay-aaaaaaaaaa" in chat[1]["content"]
+
+    browser = [{"role": "user", "content": [{"type": "text", "text": "안녕"}], "metadata": None}]
+    assert views.plain_history(browser) == [{"role": "user", "content": "안녕"}]
+    assert views.plain_history(None) == []
+
+
+def test_cards_show_fields_status_and_review_escaped():
+    card = ExperimentCard(
+        title="<b>Read</b> tickets",
+        action="I will read 20 tickets a day for 7 days",
+        duration_days=7,
+        confidence=8,
+        status="running",
+        passages=["essay-aaaaaaaaaa"],
+    )
+    html = views.card_html(card)
+    assert "&lt;b&gt;Read&lt;/b&gt;" in html and "<b>Read</b>" not in html
+    assert "coach-status-running" in html and "7 days" in html and "confidence 8/10" in html
+    assert html.startswith("<div")
+
+    card.status = "reviewed"
+    card.review = Review(outcome="팀이 썼다", reward=2, plus="루틴", date=date(2026, 12, 2))
+    folded = views.card_html(card)
+    assert folded.startswith("<details") and "reward +2" in folded and "팀이 썼다" in folded
+
+    proposed = ExperimentCard(title="a", status="proposed")
+    assert "still open" in views.card_html(proposed)
+
+
+def test_board_and_picker_prefer_the_running_card():
+    cards = [
+        ExperimentCard(title="old", status="reviewed", review=Review(outcome="ok", reward=0)),
+        ExperimentCard(title="now", status="running"),
+        ExperimentCard(title="next", status="proposed"),
+    ]
+    board = views.board_html(cards)
+    assert board.index("now") < board.index("next") < board.index("old")
+    assert views.default_experiment(cards) == cards[1].id
+    assert views.experiment_choices(cards)[2] == ("next · proposed", cards[2].id)
+    assert views.default_experiment([]) is None
+    assert "No experiments yet" in views.board_html([])
+
+
+def test_strengths_grouped_by_kind():
+    html = views.strengths_html(
+        [Strength(name="reading raw data"), Strength(name="long meetings", kind="drain"), Strength(name="<i>x</i>")]
+    )
+    assert html.index("reading raw data") < html.index("long meetings")
+    assert "Drains" in html and "&lt;i&gt;" in html
+    assert "coach-empty" in views.strengths_html([])
+
+
+def test_importing_ui_does_not_import_gradio():
+    code = "import sys, ui, ui.cli; assert 'gradio' not in sys.modules, 'gradio imported'; print(ui.__all__)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "build_app" in result.stdout
+
+
+def test_a_session_id_from_the_browser_is_checked():
+    from ui.app import _valid_session
+
+    assert _valid_session("abc_DEF-123") == "abc_DEF-123"
+    for bad in (None, "", "../../etc", "x" * 65, 42, {"id": "abc"}):
+        assert _valid_session(bad) is None

@@ -1,0 +1,348 @@
+"""The web coach: one Gradio page over bot's `Coach` (chat, sources, strengths, experiment board).
+
+    from ui import build_app
+    build_app().launch()          # or: coach serve
+
+Every visitor's session id lives in their browser (gr.BrowserState); the one Coach is shared and
+keeps each session's conversation and state in the journal. Nothing here is per-visitor module state.
+"""
+
+# No `from __future__ import annotations`: gr.api reads the API functions' type hints at runtime.
+
+import logging
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from bot import Coach, CoachReply, Review
+from bot.coach import clean_message, new_session_id
+from bot.journal import InvalidSessionId, check_session_id
+from bot.language import detect_language
+from bot.words import message as notice
+
+from . import views
+from .theme import CSS, theme
+
+log = logging.getLogger(__name__)
+
+STORAGE_KEY = "on-policy-coach-session"
+# Turns wait mostly on the model, so many can stream at once; the Coach serialises within a session.
+CONCURRENCY = 16
+TOAST_SECONDS = 4
+FOCUS_INPUT = "() => { document.querySelector('#coach-input textarea')?.focus(); }"
+
+
+class CoachPage(gr.Blocks):
+    """The coach's Blocks. Gradio 6 takes theme and CSS in launch(), so launch() brings them."""
+
+    def launch(self, *args, **kwargs):
+        kwargs.setdefault("theme", theme())
+        kwargs.setdefault("css", CSS)
+        kwargs.setdefault("footer_links", ["api", "settings"])
+        return super().launch(*args, **kwargs)
+
+
+def _valid_session(session_id) -> str | None:
+    try:
+        return check_session_id(session_id) if session_id else None
+    except InvalidSessionId:
+        return None
+
+
+def _browser_secret(home: Path) -> str | None:
+    """A key kept in COACH_HOME, so a browser finds its session again after the server restarts."""
+    path = Path(home) / "browser-state.key"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(24))
+        return path.read_text().strip() or None
+    except OSError:
+        return None  # BrowserState then makes up a key for this process
+
+
+def build_app(coach: Coach | None = None) -> CoachPage:
+    """The page as a Gradio Blocks; pass your own Coach (say, with a fake model) or get the default."""
+    coach = coach or Coach()
+
+    # Exports are private: written to this page's temp dir, and Gradio's cached copies expire after an hour.
+    exports = tempfile.TemporaryDirectory(prefix="coach-export-")
+    with CoachPage(title="On-Policy Coach", analytics_enabled=False, delete_cache=(3600, 3600)) as page:
+        session = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=_browser_secret(coach.settings.home))
+        pending = gr.State("")
+
+        gr.HTML(views.header(coach.mode, coach.description), elem_id="coach-header", js_on_load=None)
+        if coach.mode == "guided":
+            gr.Markdown(views.GUIDED_NOTICE, elem_id="coach-notice")
+
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=420):
+                chatbot = gr.Chatbot(
+                    elem_id="coach-chat",
+                    show_label=False,
+                    height="64vh",
+                    min_height=420,
+                    placeholder=views.PLACEHOLDER,
+                    examples=[{"text": e} for e in views.EXAMPLES],
+                    buttons=["copy"],
+                    feedback_options=None,
+                    layout="bubble",
+                )
+                textbox = gr.Textbox(
+                    elem_id="coach-input",
+                    show_label=False,
+                    placeholder="코치에게 말해 보세요 · Talk to the coach (Enter to send, Shift+Enter for a new line)",
+                    lines=1,
+                    max_lines=8,
+                    submit_btn=True,
+                    stop_btn=False,
+                    autofocus=True,
+                )
+            with gr.Column(scale=2, min_width=340):
+                with gr.Tabs():
+                    with gr.Tab("Experiments · 실험", id="experiments"):
+                        board = gr.HTML(views.board_html([]), elem_id="coach-board", js_on_load=None)
+                        with gr.Accordion("Update an experiment · 실험 기록", open=True, visible=False) as board_form:
+                            picker = gr.Dropdown(label="Experiment", choices=[], elem_id="coach-picker")
+                            start = gr.Button("Start it (mark as running)", size="sm", elem_id="coach-start")
+                            outcome = gr.Textbox(
+                                label="How did it go? · 어떻게 됐나요?", lines=2, elem_id="coach-outcome",
+                                placeholder="What happened, in your words",
+                            )
+                            reward = gr.Radio(
+                                views.REWARD_CHOICES, value=0, label="What did the world answer? (−2 worse … +2 better)",
+                                elem_id="coach-reward",
+                            )
+                            with gr.Row():
+                                plus = gr.Textbox(label="Plus", lines=1, min_width=100, elem_id="coach-plus")
+                                minus = gr.Textbox(label="Minus", lines=1, min_width=100, elem_id="coach-minus")
+                                next_ = gr.Textbox(label="Next", lines=1, min_width=100, elem_id="coach-next")
+                            save_review = gr.Button("Record the result", variant="primary", elem_id="coach-save-review")
+                    with gr.Tab("Strengths · 강점", id="strengths"):
+                        profile = gr.HTML(views.strengths_html([]), elem_id="coach-strengths", js_on_load=None)
+                    with gr.Tab("Session · 세션", id="session"):
+                        session_info = gr.Markdown(elem_id="coach-session-info")
+                        with gr.Row():
+                            export = gr.Button("Export as Markdown", size="sm", elem_id="coach-export")
+                            new = gr.Button("New session", size="sm", variant="stop", elem_id="coach-new")
+                        export_file = gr.File(label="Your session", visible=False, elem_id="coach-export-file")
+
+        panel_outputs = [profile, board, picker, start, board_form, session_info]
+
+        def can_start(state, experiment_id) -> bool:
+            card = state.experiment(experiment_id) if experiment_id else None
+            return card is not None and card.status == "proposed"
+
+        def panels(session_id: str) -> dict:
+            """The side panels for a session, as component updates."""
+            state = coach.state(session_id)
+            chosen = views.default_experiment(state.experiments)
+            return {
+                profile: views.strengths_html(state.strengths),
+                board: views.board_html(state.experiments),
+                picker: gr.Dropdown(choices=views.experiment_choices(state.experiments), value=chosen),
+                start: gr.Button(visible=can_start(state, chosen)),
+                board_form: gr.Accordion(visible=bool(state.experiments)),
+                session_info: views.session_summary(state, len(coach.history(session_id))),
+            }
+
+        def restore(session_id):
+            """On page load: the browser's session (or a new one) with its history and panels."""
+            session_id = _valid_session(session_id) or new_session_id()
+            try:
+                messages = coach.history(session_id)
+                cited = coach.passages([i for m in messages for i in m.sources])
+                chat = views.chat_history(messages, {p.id: p for p in cited})
+                return {session: session_id, chatbot: chat, **panels(session_id)}
+            except Exception:
+                log.exception("could not restore session %s", session_id)
+                gr.Warning("Could not load your previous conversation; starting a new session.", duration=TOAST_SECONDS)
+                fresh = new_session_id()
+                return {session: fresh, chatbot: [], **panels(fresh)}
+
+        def busy():
+            # One turn at a time per page: a second send mid-stream would race the first for the chat.
+            return gr.Textbox(value="", interactive=False, submit_btn=False, stop_btn=True)
+
+        def take_message(message):
+            """Clear the box at once; the text travels on in `pending` (and reaches the journal first thing)."""
+            return busy(), message
+
+        def take_example(event: gr.SelectData):
+            value = event.value
+            return busy(), value.get("text", "") if isinstance(value, dict) else str(value or "")
+
+        def respond(message, chat, session_id):
+            """One turn, streamed into the chat; the reply ends with its sources, then the panels refresh."""
+            chat = views.plain_history(chat)
+            session_id = _valid_session(session_id) or new_session_id()
+            text = message if isinstance(message, str) else ""
+            if clean_message(text):
+                chat = chat + [{"role": "user", "content": text.strip()}]
+            yield {chatbot: chat, session: session_id}
+
+            shown, reply = "", None
+            base = list(chat)
+            stream = coach.stream(text, session_id)
+            try:
+                for item in stream:
+                    if isinstance(item, CoachReply):
+                        reply = item
+                    elif item:
+                        shown += item
+                        chat = base + [{"role": "assistant", "content": shown}]
+                        yield {chatbot: chat}
+            except Exception as exc:  # the person sees a sentence, the log gets the traceback
+                log.exception("turn failed in session %s", session_id)
+                language = detect_language(text, default="en")
+                broken = views.bot_message(notice(language, "internal", kind=type(exc).__name__), error=True)
+                content = f"{shown.rstrip()}\n\n{broken}" if shown.strip() else broken  # keep what arrived
+                chat = base + [{"role": "assistant", "content": content}]
+            else:
+                if reply is not None:
+                    content = views.bot_message(reply.text, reply.sources, error=bool(reply.error))
+                    chat = base + [{"role": "assistant", "content": content}]
+            finally:
+                stream.close()  # a stopped turn releases its session at once
+            try:
+                yield {chatbot: chat, **panels(session_id)}
+            except Exception:
+                log.exception("could not refresh panels for session %s", session_id)
+                yield {chatbot: chat}
+
+        def ready():
+            return gr.Textbox(interactive=True, submit_btn=True, stop_btn=False)
+
+        turn_outputs = [chatbot, session, *panel_outputs]
+        turns = []
+        for trigger, take, inputs in (
+            (textbox.submit, take_message, [textbox]),
+            (chatbot.example_select, take_example, None),
+        ):
+            turn = trigger(take, inputs, [textbox, pending], queue=False, api_visibility="undocumented").then(
+                respond,
+                [pending, chatbot, session],
+                turn_outputs,
+                show_progress="minimal",
+                show_progress_on=[chatbot],
+                api_visibility="undocumented",
+            )
+            turn.then(ready, None, textbox, queue=False, api_visibility="undocumented").then(
+                None, None, None, js=FOCUS_INPUT, api_visibility="undocumented"
+            )
+            turns.append(turn)
+        textbox.stop(None, None, None, cancels=turns, api_visibility="undocumented")
+
+        def start_experiment(experiment_id, session_id):
+            session_id = _valid_session(session_id)
+            if not (session_id and experiment_id):
+                gr.Warning("Pick an experiment first.", duration=TOAST_SECONDS)
+                return gr.skip()
+            try:
+                coach.set_experiment_status(session_id, experiment_id, "running")
+            except KeyError:
+                gr.Warning("That experiment is no longer in this session.", duration=TOAST_SECONDS)
+            except Exception:
+                log.exception("could not start experiment %s", experiment_id)
+                gr.Warning("Could not update the experiment; please try again.", duration=TOAST_SECONDS)
+                return gr.skip()
+            else:
+                gr.Info("Started. Come back and record how it went.", duration=TOAST_SECONDS)
+            return panels(session_id)
+
+        def record(experiment_id, outcome_text, reward_value, plus_text, minus_text, next_text, session_id):
+            session_id = _valid_session(session_id)
+            if not (session_id and experiment_id):
+                gr.Warning("Pick an experiment first.", duration=TOAST_SECONDS)
+                return gr.skip()
+            if not (outcome_text or "").strip():
+                gr.Warning("Write what happened first · 어떻게 됐는지 먼저 적어 주세요.", duration=TOAST_SECONDS)
+                return gr.skip()
+            try:
+                review = Review(
+                    outcome=clean_message(outcome_text),
+                    reward=int(reward_value if reward_value is not None else 0),
+                    plus=clean_message(plus_text or ""),
+                    minus=clean_message(minus_text or ""),
+                    next=clean_message(next_text or ""),
+                )
+                coach.record_review(session_id, experiment_id, review)
+            except KeyError:
+                gr.Warning("That experiment is no longer in this session.", duration=TOAST_SECONDS)
+                return panels(session_id)
+            except Exception:
+                log.exception("could not record review for %s", experiment_id)
+                gr.Warning("Could not save the result; your text is still in the form.", duration=TOAST_SECONDS)
+                return gr.skip()
+            gr.Info("Saved. The coach will take it into account on your next message.", duration=TOAST_SECONDS)
+            return {**panels(session_id), outcome: "", plus: "", minus: "", next_: "", reward: 0}
+
+        def export_markdown(session_id):
+            session_id = _valid_session(session_id)
+            if not session_id:
+                gr.Warning("Nothing to export yet.", duration=TOAST_SECONDS)
+                return gr.File(visible=False)
+            try:
+                path = Path(exports.name) / f"on-policy-coach-{session_id}.md"
+                path.write_text(coach.export(session_id, "md"), encoding="utf-8")
+            except Exception:
+                log.exception("could not export session %s", session_id)
+                gr.Warning("Could not export the session; please try again.", duration=TOAST_SECONDS)
+                return gr.File(visible=False)
+            return gr.File(value=str(path), visible=True)
+
+        def new_session():
+            fresh = new_session_id()
+            return {session: fresh, chatbot: [], export_file: gr.File(value=None, visible=False), **panels(fresh)}
+
+        def picked(experiment_id, session_id):
+            session_id = _valid_session(session_id)
+            try:
+                return gr.Button(visible=bool(session_id) and can_start(coach.state(session_id), experiment_id))
+            except Exception:
+                log.exception("could not read session %s", session_id)
+                return gr.Button(visible=False)
+
+        hidden = {"api_visibility": "undocumented"}
+        page.load(restore, [session], [session, chatbot, *panel_outputs], **hidden)
+        picker.input(picked, [picker, session], [start], queue=False, **hidden)
+        start.click(start_experiment, [picker, session], panel_outputs, **hidden)
+        save_review.click(
+            record,
+            [picker, outcome, reward, plus, minus, next_, session],
+            [*panel_outputs, outcome, plus, minus, next_, reward],
+            **hidden,
+        )
+        export.click(export_markdown, [session], [export_file], **hidden)
+        new.click(new_session, None, [session, chatbot, export_file, *panel_outputs], **hidden)
+
+        # -- programmatic use (gradio_client) ---------------------------------------------------
+
+        def chat(message: str, session_id: str = "") -> tuple[str, str, list[str]]:
+            """One turn; an empty session_id starts a new session. Returns (reply, session_id, passage ids)."""
+            try:
+                reply = coach.ask(message, session_id.strip() or None)
+            except InvalidSessionId as exc:
+                raise gr.Error(str(exc)) from None
+            return reply.text, reply.session_id, [p.id for p in reply.sources]
+
+        def export_session(session_id: str) -> str:
+            """The session (conversation, strengths, experiments) as Markdown."""
+            try:
+                return coach.export(check_session_id(session_id), "md")
+            except InvalidSessionId as exc:
+                raise gr.Error(str(exc)) from None
+
+        gr.api(chat, api_name="chat")
+        gr.api(export_session, api_name="export")
+
+    page.queue(default_concurrency_limit=CONCURRENCY)
+    return page
