@@ -54,16 +54,15 @@ class Coach:
         journal: Journal | None = None,
         settings: Settings | None = None,
     ) -> None:
-        from .llm import chat_model, describe
+        from .llm import describe
         from .settings import Settings
 
         self.settings = settings or Settings()
-        if llm is not None:
-            self.mode = "custom"
-        else:
-            self.mode = self.settings.mode
-            llm = chat_model(self.settings)
-        self.llm = llm
+        self.mode = "custom" if llm is not None else self.settings.mode
+        # The settings' model client is made on first use (importing langchain_openai takes ~1.5 s),
+        # so a server can answer its first request before it is ready; warm_up() makes it.
+        self._llm = llm
+        self._llm_ready = llm is not None or self.mode == "guided"
         self.description = describe(self.mode, self.settings, llm)
         self._knowledge = knowledge
         self._journal = journal
@@ -93,6 +92,22 @@ class Coach:
         return self._journal
 
     @property
+    def llm(self) -> BaseChatModel | None:
+        """The chat model; None in the guided offline mode."""
+        if not self._llm_ready:
+            with self._open_lock:
+                if not self._llm_ready:
+                    from .llm import chat_model
+
+                    self._llm = chat_model(self.settings)
+                    self._llm_ready = True
+        return self._llm
+
+    @llm.setter
+    def llm(self, value: BaseChatModel | None) -> None:
+        self._llm, self._llm_ready = value, True
+
+    @property
     def guided(self) -> bool:
         return self.llm is None
 
@@ -104,9 +119,10 @@ class Coach:
         return self.knowledge.get(list(dict.fromkeys(ids)))
 
     def warm_up(self) -> None:
-        """Open the stores and load the embedding model now rather than on the first message."""
+        """Open the stores, load the embedding model and make the model client now rather than on the first message."""
         self.search("warm up", 1)
         _ = self.journal
+        _ = self.llm
 
     def _session_lock(self, session_id: str) -> threading.Lock:
         with self._open_lock:

@@ -82,10 +82,27 @@ def _client(settings: KnowledgeSettings) -> Any:
 class KnowledgeBase:
     """Search the essay (and the user's own documents) by meaning, in Korean or English."""
 
-    def __init__(self, vectorstore: Any, embeddings: Embeddings, max_document_bytes: int = 2_000_000) -> None:
-        self.vectorstore = vectorstore
+    def __init__(
+        self, collection: Any, embeddings: Embeddings, max_document_bytes: int = 2_000_000, *, client: Any = None
+    ) -> None:
+        # The chromadb collection itself: going through langchain_chroma would import LangChain's
+        # retriever and tracing stack (~0.5-0.8 s), a third of a cold `coach search`.
+        self.collection = collection
         self.embeddings = embeddings
         self.max_document_bytes = max_document_bytes
+        self._client = client
+        self._vectorstore: Any = None
+
+    @property
+    def vectorstore(self) -> Any:
+        """The same collection as a LangChain vector store (langchain_chroma), e.g. for `.as_retriever()`."""
+        if self._vectorstore is None:
+            from langchain_chroma import Chroma
+
+            self._vectorstore = Chroma(
+                client=self._client, collection_name=self.collection.name, embedding_function=self.embeddings
+            )
+        return self._vectorstore
 
     @classmethod
     def open(
@@ -98,8 +115,6 @@ class KnowledgeBase:
         sync: bool = True,
     ) -> KnowledgeBase:
         """Open the store (embedded under `home`, or the Chroma server at `chroma_url`) and sync the essay."""
-        from langchain_chroma import Chroma
-
         from .settings import KnowledgeSettings
 
         settings = (settings or KnowledgeSettings()).model_copy()
@@ -111,13 +126,12 @@ class KnowledgeBase:
             from .embeddings import E5Embeddings
 
             embeddings = E5Embeddings(num_threads=settings.embed_threads)
-        vectorstore = Chroma(
-            client=_client(settings),
-            collection_name=collection_name(embeddings),
-            embedding_function=embeddings,
-            collection_configuration={"hnsw": {"space": "cosine"}},
+        # As langchain_chroma creates it: no chromadb embedding function (vectors come from `embeddings`).
+        client = _client(settings)
+        collection = client.get_or_create_collection(
+            name=collection_name(embeddings), embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
-        kb = cls(vectorstore, embeddings, max_document_bytes=settings.max_document_bytes)
+        kb = cls(collection, embeddings, max_document_bytes=settings.max_document_bytes, client=client)
         if sync:
             kb.sync()
         return kb
@@ -128,19 +142,29 @@ class KnowledgeBase:
         """The `k` passages closest in meaning to `query`, best first."""
         if not query or not query.strip() or k < 1:
             return []
-        hits = self.vectorstore.similarity_search_with_score(query, k=k)
-        return [self._passage(doc.id, doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
+        hits = self.collection.query(
+            query_embeddings=[self.embeddings.embed_query(query)],
+            n_results=k,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            self._passage(pid, text, metadata, 1.0 - distance)
+            for pid, text, metadata, distance in zip(
+                hits["ids"][0], hits["documents"][0], hits["metadatas"][0], hits["distances"][0]
+            )
+            if text is not None
+        ]
 
     def get(self, ids: Iterable[str]) -> list[Passage]:
         ids = list(ids)
         if not ids:
             return []
-        got = self.vectorstore.get(ids=ids, include=["documents", "metadatas"])
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
         by_id = {i: self._passage(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
         return [by_id[i] for i in ids if i in by_id]
 
     def count(self) -> int:
-        return self.vectorstore._collection.count()
+        return self.collection.count()
 
     @staticmethod
     def _passage(pid: str | None, text: str, metadata: dict | None, score: float | None = None) -> Passage:
@@ -199,26 +223,30 @@ class KnowledgeBase:
         return report
 
     def _sources(self, kind: str) -> set[str]:
-        got = self.vectorstore.get(where={"kind": kind}, include=["metadatas"])
+        got = self.collection.get(where={"kind": kind}, include=["metadatas"])
         return {m.get("source", "") for m in got["metadatas"]}
 
     def _sync_source(self, source: str, passages: list[Passage], kind: str) -> SyncReport:
-        existing = self.vectorstore.get(where={"source": source}, include=["metadatas"])
+        existing = self.collection.get(where={"source": source}, include=["metadatas"])
         old_positions = {pid: int(m.get("position", -1)) for pid, m in zip(existing["ids"], existing["metadatas"])}
         new = [p for p in passages if p.id not in old_positions]
         keep = {p.id for p in passages}
         gone = [pid for pid in old_positions if pid not in keep]
         # Add before deleting: if embedding the new version fails, the old one is still there.
         if new:
-            self.vectorstore.add_texts(
-                texts=[p.text for p in new], metadatas=[_metadata(p, kind) for p in new], ids=[p.id for p in new]
+            texts = [p.text for p in new]
+            self.collection.upsert(
+                ids=[p.id for p in new],
+                embeddings=self.embeddings.embed_documents(texts),
+                documents=texts,
+                metadatas=[_metadata(p, kind) for p in new],
             )
         if gone:
-            self.vectorstore.delete(ids=gone)
+            self.collection.delete(ids=gone)
         # Unchanged passages may have moved: keep their positions current.
         moved = [p for p in passages if p.id in old_positions and old_positions[p.id] != p.position]
         if moved:
-            self.vectorstore._collection.update(ids=[p.id for p in moved], metadatas=[_metadata(p, kind) for p in moved])
+            self.collection.update(ids=[p.id for p in moved], metadatas=[_metadata(p, kind) for p in moved])
         updated = _replaced(sorted(old_positions, key=old_positions.get), [p.id for p in passages])
         return SyncReport(
             added=len(new) - updated,

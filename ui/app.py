@@ -29,8 +29,9 @@ from .theme import CSS, theme
 log = logging.getLogger(__name__)
 
 STORAGE_KEY = "on-policy-coach-session"
-# Turns wait mostly on the model, so many can stream at once; the Coach serialises within a session.
-CONCURRENCY = 16
+# Turns wait mostly on the model, so many can stream at once (more than 20 visitors before any
+# queues); the Coach serialises turns within a session.
+CONCURRENCY = 32
 TOAST_SECONDS = 4
 FOCUS_INPUT = "() => { document.querySelector('#coach-input textarea')?.focus(); }"
 

@@ -101,12 +101,17 @@ def serve(
     typer.echo(f"On-Policy Coach · {coach.description}", err=True)
     if coach.mode == "guided":
         typer.echo("  (set OPENAI_API_KEY, or OPENAI_BASE_URL for Ollama/vLLM, to connect a model)", err=True)
-    typer.echo("Loading the essay and the embedding model...", err=True)
-    coach.warm_up()
     page = build_app(coach)
     if login:
         typer.echo(f"Login required (user {login[0]!r}).", err=True)
     try:
-        page.launch(server_name=host, server_port=port, auth=login, share=False, show_error=False)
+        # The page answers first; the essay, the embedding model and the model client load right after
+        # (a message sent meanwhile waits for them).
+        page.launch(
+            server_name=host, server_port=port, auth=login, share=False, show_error=False, prevent_thread_lock=True
+        )
     except OSError as exc:
         _fail(f"Could not start the server on {host}:{port}: {exc}")
+    typer.echo("Loading the essay and the embedding model...", err=True)
+    coach.warm_up()
+    page.block_thread()

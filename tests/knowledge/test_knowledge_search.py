@@ -49,3 +49,34 @@ def test_k_bounds_the_number_of_results(kb):
 @pytest.mark.parametrize("query", ["", "   ", "\n"])
 def test_a_blank_query_returns_nothing(kb, query):
     assert kb.search(query) == []
+
+
+LONG_MESSAGES = [
+    (
+        "회사에 들어온 지 3년이 됐어요. 처음엔 팀장님이 일하는 방식을 하나하나 따라 했고, 덕분에 빨리 적응했어요. "
+        "회의 준비하는 법, 보고서 쓰는 법, 코드 리뷰하는 법까지 전부 팀장님 방식 그대로예요. 그런데 요즘은 아무리 "
+        "열심히 따라 해도 팀장님처럼 잘하지 못하고, 오히려 제자리걸음인 것 같아요. 팀장님은 원래 사람 만나는 걸 좋아하고 "
+        "말을 잘하는 분인데, 저는 그렇지 않거든요. 남을 계속 따라 하는 게 맞는지 모르겠어요.",
+    ),
+    (
+        "For the first two years at my job I copied everything my manager did: how she ran meetings, how she wrote "
+        "updates, even the tools she used. It helped a lot at the beginning and I stopped making rookie mistakes. "
+        "But now I feel capped. She is naturally great with people and I am not; I'm the one who quietly digs "
+        "through spreadsheets until something odd shows up. Should I keep following her playbook, or is it time "
+        "to find my own way of working that builds on what I'm actually good at?",
+    ),
+]
+
+
+# Passages that answer "copying others caps you": any of them is a right answer to both messages.
+COPYING_CAPS = ("남의 틀을 따라가는 것에는 한계가 있다", "결국 남을 따라 해서는 절대로", "계속 남을 따라 하면 성장은 거기까지다")
+
+
+@pytest.mark.parametrize("message", [m for (m,) in LONG_MESSAGES], ids=["ko-long", "en-long"])
+def test_a_long_message_still_finds_a_passage_on_its_point(kb, message):
+    from knowledge.embeddings import QUERY_FULL_TOKENS, _load
+
+    model, _ = _load(1)
+    assert model.token_count(message, True) > QUERY_FULL_TOKENS  # read as windows, not whole
+    top = kb.search(message, 4)
+    assert any(answer in p.text for p in top for answer in COPYING_CAPS), [p.text[:40] for p in top]

@@ -42,6 +42,9 @@ class FakePage:
     def launch(self, **kwargs):
         FakePage.launched = kwargs
 
+    def block_thread(self):
+        FakePage.blocked = True
+
 
 class FakeCoach:
     mode, description = "guided", "guided offline mode (no model connected)"

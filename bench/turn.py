@@ -1,0 +1,204 @@
+"""Per-turn overhead: what the coach adds around the model, beside the newcomer's RAG chain.
+
+    .venv/bin/python bench/turn.py [--turns 40]
+
+Part 1, a real HTTP model: bench/fake_model.py in its own process answers every request after a
+fixed 200 ms and then streams an 80-word reply at once. For each turn we time, from the call:
+  first token  the first piece of the reply reaching the caller
+  last token   the last piece of the reply
+  done         the final CoachReply (notes taken, journal written); the next turn starts after it
+Overhead = time minus the model's 200 ms. A model call made before the reply would count as
+overhead; the coach's note-taking call happens after the reply's last token and is shown as
+"after the reply". The coach runs with the product's defaults (Settings(openai_base_url=...),
+its own knowledge base and journal under a temporary COACH_HOME), in 4 sessions whose history
+grows. The baseline is bench/baseline_rag.py's chain on the same server and embeddings. Turns of
+the two alternate, so machine noise hits both alike. The chat messages are 12-90 characters; a
+few 180-310-character messages are timed on their own line, since embedding the retrieval query
+costs about 1 ms a character.
+
+Part 2, no model time at all: the same turns with LangChain's GenericFakeChatModel, which answers
+instantly, so a whole turn is time spent outside the model (retrieval, prompt, journal, notes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from collections.abc import Callable, Iterator
+
+from harness import MODEL_LATENCY, Figure, fake_model, ms, p50, percentile, ratio, report, temp_home
+
+from bot.testing import DEFAULT_NOTES
+from fake_model import reply_text
+
+MESSAGES = [
+    "요즘 팀 선배가 일하는 방식을 그대로 따라 하고 있는데, 점점 제 일 같지가 않아요.",
+    "I keep copying my manager's way of running projects and it isn't working for me anymore.",
+    "그건 왜 그런 걸까요?",
+    "What do you mean by staying on-policy?",
+    "사람들이 저한테는 주로 복잡한 문제를 쉽게 설명해 달라고 부탁해요.",
+    "People usually ask me to untangle messy data problems.",
+    "그럼 일주일 동안 뭘 해보면 좋을까요?",
+    "How would I know if the experiment is working?",
+    "자신감은 한 6점 정도예요. 조금 더 작게 만들 수 있을까요?",
+    "Maybe I could write one short explainer every day for a week.",
+]
+
+# Longer messages (180-310 characters): embedding the retrieval query costs about 1 ms a character.
+LONG_MESSAGES = [
+    "요즘 회사에서 팀 선배가 일하는 방식을 그대로 따라 하고 있어요. 회의 준비하는 법, 문서 쓰는 법, 코드 리뷰에서 말하는 "
+    "방식까지 전부요. 처음에는 도움이 많이 됐는데, 반년쯤 지나니까 제 일 같지가 않고 성장도 멈춘 느낌이에요. 선배처럼 "
+    "잘하려면 계속 따라 해야 하는 건지, 아니면 제 방식을 찾아야 하는 건지 모르겠어요.",
+    "I have spent the last year copying how my manager runs projects: the same planning documents, the same meeting "
+    "rhythm, even the same phrases in reviews. It helped at first, but lately it feels like I am performing someone "
+    "else's job, and my results have stopped improving. How do I work out what is actually mine?",
+]
+
+Stream = Callable[[str, int], Iterator[tuple[str, float]]]
+
+
+def coach_stream(coach) -> Stream:
+    """Yields ("piece", t) for each reply piece and ("done", t) for the CoachReply; t from the call."""
+    from bot import CoachReply
+
+    def run(message: str, turn: int) -> Iterator[tuple[str, float]]:
+        start = time.perf_counter()
+        for item in coach.stream(message, f"bench-{turn % 4}"):
+            kind = "done" if isinstance(item, CoachReply) else "piece"
+            if kind == "done" and item.error:
+                raise RuntimeError(f"the coach failed: {item.error}: {item.text}")
+            yield kind, time.perf_counter() - start
+
+    return run
+
+
+def chain_stream(chain) -> Stream:
+    def run(message: str, turn: int) -> Iterator[tuple[str, float]]:
+        start = time.perf_counter()
+        for piece in chain.stream(message):
+            if piece:
+                yield "piece", time.perf_counter() - start
+        yield "done", time.perf_counter() - start
+
+    return run
+
+
+def measure(
+    streams: dict[str, Stream], turns: int, warm: int = 2, messages: list[str] = MESSAGES
+) -> dict[str, dict[str, list[float]]]:
+    """first/last/done seconds per turn for each stream, turns interleaved (order alternating)."""
+    out = {name: {"first": [], "last": [], "done": []} for name in streams}
+    names = list(streams)
+    for turn in range(-warm, turns):
+        message = messages[turn % len(messages)]
+        for name in names if turn % 2 else reversed(names):
+            first = last = done = None
+            for kind, t in streams[name](message, turn):
+                if kind == "piece":
+                    first = t if first is None else first
+                    last = t
+                else:
+                    done = t
+            if first is None or done is None:
+                raise RuntimeError(f"{name}: no reply in turn {turn}")
+            if turn >= 0:
+                out[name]["first"].append(first)
+                out[name]["last"].append(last)
+                out[name]["done"].append(done)
+    return out
+
+
+def fake_chat_model():
+    """Answers instantly: the coaching reply, then the notes, turn after turn."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    return GenericFakeChatModel(messages=itertools.cycle([AIMessage(reply_text()), AIMessage(DEFAULT_NOTES)]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--turns", type=int, default=40, help="timed turns per figure")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    from baseline_rag import rag_chain, vectorstore
+
+    from bot import Coach, Settings
+    from knowledge import E5Embeddings
+
+    embeddings = E5Embeddings()
+    with temp_home() as home, fake_model(MODEL_LATENCY) as url:
+        coach = Coach(settings=Settings(home=home / "coach", openai_base_url=url, model="fake-coach-model"))
+        coach.warm_up()
+        store = vectorstore(str(home / "baseline"), embeddings)
+        http_streams = {"coach": coach_stream(coach), "baseline": chain_stream(rag_chain(store, url))}
+        http = measure(http_streams, args.turns)
+        long = measure(http_streams, max(4, args.turns // 4), warm=0, messages=LONG_MESSAGES)
+
+        # Part 2: the model answers instantly.
+        from baseline_rag import PROMPT, format_docs
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.runnables import RunnablePassthrough
+
+        offline = Coach(llm=fake_chat_model(), settings=Settings(home=home / "coach-fake"))
+        offline.warm_up()
+        retriever = store.as_retriever(search_kwargs={"k": 4})
+        newcomer = {"context": retriever | format_docs, "question": RunnablePassthrough()} | PROMPT | fake_chat_model() | StrOutputParser()
+        instant = measure({"coach": coach_stream(offline), "baseline": chain_stream(newcomer)}, args.turns)
+
+    ours, base = http["coach"], http["baseline"]
+    over = {k: [t - MODEL_LATENCY for t in v] for k, v in ours.items()}
+    base_over = {k: [t - MODEL_LATENCY for t in v] for k, v in base.items()}
+    after = [d - last for d, last in zip(ours["done"], ours["last"])]
+    print(
+        f"coach, from the call: first token p50 {ms(p50(ours['first']))}, last token {ms(p50(ours['last']))}, "
+        f"done {ms(p50(ours['done']))} (p95 {ms(percentile(ours['done'], 95))})"
+    )
+    print(f"baseline, from the call: first token p50 {ms(p50(base['first']))}, last token {ms(p50(base['last']))}")
+    print(f"after the reply (notes call incl. its 200 ms, journal): p50 {ms(p50(after))}; done before the next turn: always")
+    print(
+        f"180-310-character messages: overhead to the first token p50 {ms(p50(long['coach']['first']) - MODEL_LATENCY)}, "
+        f"baseline {ms(p50(long['baseline']['first']) - MODEL_LATENCY)} (the query embedding grows with the message)"
+    )
+    figures = [
+        Figure(
+            "per-turn overhead to the first token, p50",
+            "< 150 ms",
+            ms(p50(over["first"])),
+            p50(over["first"]) < 0.150,
+            ms(p50(base_over["first"])),
+            ratio(p50(over["first"]), p50(base_over["first"])),
+        ),
+        Figure(
+            "per-turn overhead to the reply's last token, p50",
+            "< 300 ms",
+            ms(p50(over["last"])),
+            p50(over["last"]) < 0.300,
+            ms(p50(base_over["last"])),
+            ratio(p50(over["last"]), p50(base_over["last"])),
+        ),
+        Figure(
+            "time to the first token (200 ms model latency), p50",
+            "",
+            ms(p50(ours["first"])),
+            None,
+            ms(p50(base["first"])),
+            ratio(p50(ours["first"]), p50(base["first"])),
+        ),
+        Figure(
+            "whole turn with an instant fake chat model (time outside the model), p50",
+            "",
+            ms(p50(instant["coach"]["done"])),
+            None,
+            ms(p50(instant["baseline"]["done"])),
+            ratio(p50(instant["coach"]["done"]), p50(instant["baseline"]["done"])),
+        ),
+    ]
+    return report(f"Turns (p50 of {args.turns} turns; baseline: bench/baseline_rag.py)", figures, args.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
