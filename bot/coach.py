@@ -6,11 +6,11 @@ import logging
 import threading
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .journal import Journal, check_session_id
-from .models import ChatMessage, CoachReply, ExperimentStatus, Review, SessionState, Stage
+from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Review, SessionState, Stage
 from .safety import is_crisis, safety_response
 from .words import message as notice
 
@@ -151,24 +151,27 @@ class Coach:
 
     def record_review(self, session_id: str, experiment_id: str, review: Review) -> SessionState:
         """Store how an experiment went; the coach sees it from the next turn on."""
-        with self._session_lock(check_session_id(session_id)):
-            state = self.state(session_id)
-            card = state.experiment(experiment_id)
-            if card is None:
-                raise KeyError(f"No experiment {experiment_id!r} in session {session_id!r}.")
-            card.review = review
-            card.status = "reviewed"
-            state.stage = Stage.REVIEW
-            self.journal.save(state)
-            return state
+
+        def reviewed(state: SessionState, card: ExperimentCard) -> None:
+            card.review, card.status, state.stage = review, "reviewed", Stage.REVIEW
+
+        return self._change_card(session_id, experiment_id, reviewed)
 
     def set_experiment_status(self, session_id: str, experiment_id: str, status: ExperimentStatus) -> SessionState:
+        def set_status(state: SessionState, card: ExperimentCard) -> None:
+            card.status = status
+
+        return self._change_card(session_id, experiment_id, set_status)
+
+    def _change_card(
+        self, session_id: str, experiment_id: str, change: Callable[[SessionState, ExperimentCard], None]
+    ) -> SessionState:
         with self._session_lock(check_session_id(session_id)):
             state = self.state(session_id)
             card = state.experiment(experiment_id)
             if card is None:
                 raise KeyError(f"No experiment {experiment_id!r} in session {session_id!r}.")
-            card.status = status
+            change(state, card)
             self.journal.save(state)
             return state
 

@@ -8,21 +8,10 @@ from datetime import timedelta
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .models import ExperimentCard, Review, SessionState, Stage, Strength, now
+from .models import CARD_FIELDS, ExperimentCard, Review, SessionState, Stage, Strength, now
 
-_CARD_KEYS = (
-    "title",
-    "strength",
-    "hypothesis",
-    "action",
-    "duration_days",
-    "reward_signal",
-    "daily_check",
-    "smallest_version",
-    "obstacle_plan",
-    "confidence",
-    "passages",
-)
+# The card fields a turn can set; review_on follows from the duration.
+_CARD_KEYS = tuple(name for name in CARD_FIELDS if name != "review_on")
 
 
 class ReviewNote(BaseModel):
