@@ -240,7 +240,7 @@ def test_dont_know_gets_a_different_clue_question() -> None:
     assert chat.pending == "strengths_clue"
     again = chat.say("모르겠어요")
     assert chat.pending == "strengths_clue"
-    clues = list(tomllib.loads(resources.files("bot").joinpath("text", "guided.ko.toml").read_text("utf-8"))["clues"].values())
+    clues = list(load("guided.ko")["clues"].values())
     first = next(c for c in clues if c in asked.text)
     second = next(c for c in clues if c in again.text)
     assert first != second
