@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 # Must never show up in a notice, a log line or an export.
@@ -14,6 +15,16 @@ def notes_with_strength(name: str) -> str:
     return json.dumps(
         {"strengths": [{"name": name, "kind": "strength"}], "experiment": None, "experiment_agreed": False, "review": None}
     )
+
+
+def notes_from_token(body: dict, token: re.Pattern) -> str:
+    """Notes whose strength is named after the first token the person's message carries.
+
+    The note-taking request quotes the person's message first, then the coach's reply.
+    """
+    text = body["messages"][-1]["content"]
+    said = text.split("<user>")[-1] if "<user>" in text else text
+    return notes_with_strength(f"strength-{token.findall(said)[0][:5]}")
 
 
 def closed_port_url() -> str:

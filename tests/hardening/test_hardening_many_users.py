@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from hardening_support import notes_with_strength
+from hardening_support import notes_from_token
 
 pytestmark = pytest.mark.slow
 
@@ -28,10 +28,7 @@ def _reply(body: dict) -> str:
 
 
 def _notes(body: dict) -> str:
-    # The note-taking request quotes the person's message; derive a strength from its token.
-    text = body["messages"][-1]["content"]
-    said = text.split("<user>")[-1] if "<user>" in text else text
-    return notes_with_strength(f"strength-{TOKEN.findall(said)[0][:5]}")
+    return notes_from_token(body, TOKEN)
 
 
 def test_twenty_sessions_at_once_stay_apart(model_coach, fake_openai, coach_home):

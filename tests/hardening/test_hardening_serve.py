@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hardening_support import notes_with_strength
+from hardening_support import notes_from_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
@@ -58,10 +58,7 @@ def _echo(body: dict) -> str:
 
 
 def _notes(body: dict) -> str:
-    # The note-taking request quotes the person's message first, then the reply: take its first token.
-    text = body["messages"][-1]["content"]
-    said = text.split("<user>")[-1] if "<user>" in text else text
-    return notes_with_strength(f"strength-{TOKEN.findall(said)[0][:5]}")
+    return notes_from_token(body, TOKEN)
 
 
 def test_ten_gradio_clients_at_once_stay_apart(make_coach, fake_openai, coach_home):
