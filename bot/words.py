@@ -9,9 +9,9 @@ from typing import Any
 
 
 @lru_cache(maxsize=None)
-def load(name: str) -> dict[str, Any]:
-    """The parsed `bot/text/<name>.toml`."""
-    return tomllib.loads(resources.files("bot").joinpath("text", f"{name}.toml").read_text(encoding="utf-8"))
+def load(name: str, package: str = "bot") -> dict[str, Any]:
+    """The parsed `<package>/text/<name>.toml` (the web page keeps its words in ui/text/)."""
+    return tomllib.loads(resources.files(package).joinpath("text", f"{name}.toml").read_text(encoding="utf-8"))
 
 
 def message(language: str, key: str, **values: Any) -> str:

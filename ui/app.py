@@ -76,13 +76,15 @@ def build_app(coach: Coach | None = None) -> CoachPage:
 
     # Exports are private: written to this page's temp dir, and Gradio's cached copies expire after an hour.
     exports = tempfile.TemporaryDirectory(prefix="coach-export-")
-    with CoachPage(title="On-Policy Coach", analytics_enabled=False, delete_cache=(3600, 3600)) as page:
+    page_text = views.words()
+    board_text = page_text["board"]
+    with CoachPage(title=page_text["title"], analytics_enabled=False, delete_cache=(3600, 3600)) as page:
         session = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=_browser_secret(coach.settings.home))
         pending = gr.State("")
 
         gr.HTML(views.header(coach.mode, coach.description), elem_id="coach-header", js_on_load=None)
         if coach.mode == "guided":
-            gr.Markdown(views.GUIDED_NOTICE, elem_id="coach-notice")
+            gr.Markdown(page_text["guided_notice"], elem_id="coach-notice")
 
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
@@ -91,8 +93,8 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                     show_label=False,
                     height="64vh",
                     min_height=420,
-                    placeholder=views.PLACEHOLDER,
-                    examples=[{"text": e} for e in views.EXAMPLES],
+                    placeholder=page_text["chat_placeholder"],
+                    examples=[{"text": e} for e in page_text["examples"]],
                     buttons=["copy"],
                     feedback_options=None,
                     layout="bubble",
@@ -100,7 +102,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 textbox = gr.Textbox(
                     elem_id="coach-input",
                     show_label=False,
-                    placeholder="코치에게 말해 보세요 · Talk to the coach (Enter to send, Shift+Enter for a new line)",
+                    placeholder=page_text["input_placeholder"],
                     lines=1,
                     max_lines=8,
                     submit_btn=True,
@@ -109,32 +111,32 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 )
             with gr.Column(scale=2, min_width=340):
                 with gr.Tabs():
-                    with gr.Tab("Experiments · 실험", id="experiments"):
+                    with gr.Tab(page_text["tabs"]["experiments"], id="experiments"):
                         board = gr.HTML(views.board_html([]), elem_id="coach-board", js_on_load=None)
-                        with gr.Accordion("Update an experiment · 실험 기록", open=True, visible=False) as board_form:
-                            picker = gr.Dropdown(label="Experiment", choices=[], elem_id="coach-picker")
-                            start = gr.Button("Start it (mark as running)", size="sm", elem_id="coach-start")
+                        with gr.Accordion(board_text["form"], open=True, visible=False) as board_form:
+                            picker = gr.Dropdown(label=board_text["picker"], choices=[], elem_id="coach-picker")
+                            start = gr.Button(board_text["start"], size="sm", elem_id="coach-start")
                             outcome = gr.Textbox(
-                                label="How did it go? · 어떻게 됐나요?", lines=2, elem_id="coach-outcome",
-                                placeholder="What happened, in your words",
+                                label=board_text["outcome"], lines=2, elem_id="coach-outcome",
+                                placeholder=board_text["outcome_placeholder"],
                             )
                             reward = gr.Radio(
-                                views.REWARD_CHOICES, value=0, label="What did the world answer? (−2 worse … +2 better)",
+                                views.REWARD_CHOICES, value=0, label=board_text["reward"],
                                 elem_id="coach-reward",
                             )
                             with gr.Row():
-                                plus = gr.Textbox(label="Plus", lines=1, min_width=100, elem_id="coach-plus")
-                                minus = gr.Textbox(label="Minus", lines=1, min_width=100, elem_id="coach-minus")
-                                next_ = gr.Textbox(label="Next", lines=1, min_width=100, elem_id="coach-next")
-                            save_review = gr.Button("Record the result", variant="primary", elem_id="coach-save-review")
-                    with gr.Tab("Strengths · 강점", id="strengths"):
+                                plus = gr.Textbox(label=board_text["plus"], lines=1, min_width=100, elem_id="coach-plus")
+                                minus = gr.Textbox(label=board_text["minus"], lines=1, min_width=100, elem_id="coach-minus")
+                                next_ = gr.Textbox(label=board_text["next"], lines=1, min_width=100, elem_id="coach-next")
+                            save_review = gr.Button(board_text["save"], variant="primary", elem_id="coach-save-review")
+                    with gr.Tab(page_text["tabs"]["strengths"], id="strengths"):
                         profile = gr.HTML(views.strengths_html([]), elem_id="coach-strengths", js_on_load=None)
-                    with gr.Tab("Session · 세션", id="session"):
+                    with gr.Tab(page_text["tabs"]["session"], id="session"):
                         session_info = gr.Markdown(elem_id="coach-session-info")
                         with gr.Row():
-                            export = gr.Button("Export as Markdown", size="sm", elem_id="coach-export")
-                            new = gr.Button("New session", size="sm", variant="stop", elem_id="coach-new")
-                        export_file = gr.File(label="Your session", visible=False, elem_id="coach-export-file")
+                            export = gr.Button(page_text["session"]["export"], size="sm", elem_id="coach-export")
+                            new = gr.Button(page_text["session"]["new"], size="sm", variant="stop", elem_id="coach-new")
+                        export_file = gr.File(label=page_text["session"]["file"], visible=False, elem_id="coach-export-file")
 
         panel_outputs = [profile, board, picker, start, board_form, session_info]
 
@@ -265,7 +267,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 gr.Warning("Pick an experiment first.", duration=TOAST_SECONDS)
                 return gr.skip()
             if not (outcome_text or "").strip():
-                gr.Warning("Write what happened first · 어떻게 됐는지 먼저 적어 주세요.", duration=TOAST_SECONDS)
+                gr.Warning(board_text["outcome_missing"], duration=TOAST_SECONDS)
                 return gr.skip()
             try:
                 review = Review(

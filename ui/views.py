@@ -14,40 +14,14 @@ if TYPE_CHECKING:
     from bot.models import ChatMessage, ExperimentCard, SessionState, Strength
     from knowledge import Passage
 
-EXAMPLES = [
-    "요즘 선배가 하는 방식을 그대로 따라 하고 있는데, 성장이 멈춘 느낌이에요.",
-    "I've been copying my manager's playbook and I feel stuck.",
-    "남들이 지루해하는 일인데 저는 이상하게 재밌어요. 이걸 강점으로 써 볼 수 있을까요?",
-    "I ran my experiment last week. Can we review how it went?",
-]
+def words() -> dict[str, Any]:
+    """The page's labels and notices, from ui/text/page.toml."""
+    from bot.words import load
 
-PLACEHOLDER = """\
-### 처음엔 따라 하고, 그다음엔 내 선택의 결과에서 배우기
-Imitate to get started, then learn from the results of your own moves.
+    return load("page", package="ui")
 
-Tell the coach where you are. It asks about your strengths, helps you design a small experiment,
-and cites the essay passages each answer draws on.
-"""
 
-GUIDED_NOTICE = """\
-**Guided offline mode** · 오프라인 안내 모드 — no language model is connected, so the coach follows
-scripted questions grounded in the essay. To connect one, restart `coach serve` with `OPENAI_API_KEY`
-set (optionally `COACH_MODEL`), or with `OPENAI_BASE_URL` pointing at an OpenAI-compatible server
-such as Ollama (`http://localhost:11434/v1`) or vLLM.
-"""
-
-KIND_LABELS = {"strength": "Strengths · 강점", "overused": "Overused · 과하게 쓰는 것", "drain": "Drains · 기운 빠지는 것"}
 REWARD_CHOICES = [("−2", -2), ("−1", -1), ("0", 0), ("+1", 1), ("+2", 2)]
-
-_CARD_ROWS = (
-    ("strength", "Builds on"),
-    ("hypothesis", "Hypothesis"),
-    ("action", "Action"),
-    ("reward_signal", "Reward signal"),
-    ("daily_check", "Daily check"),
-    ("smallest_version", "On a bad day"),
-    ("obstacle_plan", "If-then plan"),
-)
 
 
 def _text(value: Any) -> str:
@@ -74,7 +48,7 @@ def sources_block(passages: Iterable[Passage], ids: Iterable[str] = ()) -> str:
         for p in passages
     )
     return (
-        f'<details class="coach-sources"><summary>Sources · 근거 {len(all_ids)} &nbsp;{summary}</summary>'
+        f'<details class="coach-sources"><summary>{escape(words()["sources"])} {len(all_ids)} &nbsp;{summary}</summary>'
         f"{quotes}</details>"
     )
 
@@ -122,9 +96,8 @@ def mode_badge(mode: str, description: str) -> str:
 
 def header(mode: str, description: str) -> str:
     return (
-        '<div class="coach-header"><div><h1>On-Policy Coach</h1>'
-        "<p>Imitation gets you started; your own experiments take you further. "
-        "· 따라 하기로 시작하고, 나만의 실험으로 나아가기.</p></div>"
+        f'<div class="coach-header"><div><h1>{escape(words()["title"])}</h1>'
+        f"<p>{escape(words()['tagline'])}</p></div>"
         f"{mode_badge(mode, description)}</div>"
     )
 
@@ -132,12 +105,9 @@ def header(mode: str, description: str) -> str:
 def strengths_html(strengths: Iterable[Strength]) -> str:
     strengths = list(strengths)
     if not strengths:
-        return (
-            '<div class="coach-empty">As you talk, the coach notes here what is yours: strengths, '
-            "what drains you, what you overuse.<br>대화하면서 코치가 알아챈 나의 강점이 여기에 모여요.</div>"
-        )
+        return f'<div class="coach-empty">{words()["strengths"]["empty"]}</div>'
     parts = []
-    for kind, label in KIND_LABELS.items():
+    for kind, label in words()["strengths"]["kinds"].items():
         chips = [
             f'<span class="coach-chip coach-chip-{kind}" title="{escape(s.evidence)}">{escape(s.name)}</span>'
             for s in strengths
@@ -164,7 +134,7 @@ def card_html(card: ExperimentCard) -> str:
     if card.confidence is not None:
         meta.append(f"confidence {card.confidence}/10")
     rows = "".join(
-        f"<dt>{label}</dt><dd>{_text(getattr(card, name))}</dd>" for name, label in _CARD_ROWS if getattr(card, name)
+        f"<dt>{label}</dt><dd>{_text(getattr(card, name))}</dd>" for name, label in words()["board"]["rows"].items() if getattr(card, name)
     )
     passages = "".join(f'<code class="pid">{escape(p)}</code>' for p in card.passages)
     missing = [m for m in card.missing() if m not in ("passages", "review_on")]
@@ -203,11 +173,7 @@ def card_html(card: ExperimentCard) -> str:
 def board_html(cards: Iterable[ExperimentCard]) -> str:
     cards = list(cards)
     if not cards:
-        return (
-            '<div class="coach-empty">No experiments yet. When you and the coach shape one, its card '
-            "appears here; you can start it and record what the world answered.<br>"
-            "코치와 함께 설계한 실험 카드가 여기에 나타나요.</div>"
-        )
+        return f'<div class="coach-empty">{words()["board"]["empty"]}</div>'
     order = {"running": 0, "proposed": 1, "reviewed": 2}
     ordered = sorted(cards, key=lambda c: (order.get(c.status, 3), -c.created_at.timestamp()))
     return f'<div class="coach-board">{"".join(card_html(c) for c in ordered)}</div>'
