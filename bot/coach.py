@@ -255,7 +255,7 @@ class Coach:
         replying, noting = self._chains
         passages: list[Passage] = []
         pieces: list[str] = []
-        finished = False
+        finished = broken = False
         try:
             for chunk in replying.stream({"message": text, "history": history, "state": state}):
                 if "passages" in chunk:
@@ -270,9 +270,9 @@ class Coach:
             if not pieces:
                 yield self._notice(state, self._model_error(exc, state.language), type(exc).__name__)
                 return
-            finished = False
+            broken = True
         # OpenAI-style servers end a stream with a finish reason; without one it broke off.
-        if pieces and not finished and (self.mode in ("openai", "compatible")):
+        if pieces and (broken or (not finished and self.mode in ("openai", "compatible"))):
             partial = "".join(pieces).rstrip() + "\n\n" + notice(state.language, "partial")
             yield self._finish(state, partial, passages, status="partial")
             return

@@ -148,3 +148,13 @@ def test_each_session_keeps_its_own_state(make_coach, recording_llm):
     coach.ask("I read logs for fun", "alice")
     bob = coach.ask("hello", "bob")
     assert bob.strengths == [] and coach.state("alice").strengths
+
+
+def test_a_custom_model_that_fails_mid_stream_keeps_and_marks_the_partial_text(make_coach):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    llm = FakeListChatModel(responses=["What do people come to you for?", "{}"], error_on_chunk_number=12)
+    coach = make_coach(llm=llm)
+    reply = coach.ask("I copy my lead's way of working", "cut1")
+    assert reply.partial and reply.text.startswith("What do peop")
+    assert coach.history("cut1")[-1].status == "partial"
