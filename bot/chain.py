@@ -16,7 +16,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from knowledge.passages import Passage
 
 from .models import ChatMessage, SessionState
-from .notes import TurnNotes, notes_view, parse_notes
+from .notes import notes_view, parse_notes
 from .words import load, message
 
 Search = Callable[[str, int], list[Passage]]
@@ -107,7 +107,6 @@ def reply_chain(llm: BaseChatModel, search: Search, k: int = 4) -> Runnable:
     # LangChain does not try to add up: RunnablePassthrough.assign hands every model chunk through
     # a thread pool and merges it into the turn's output, ~40 ms a turn for an 80-word reply.
     def coach_reply(x: dict, config: RunnableConfig) -> Iterator[dict]:
-        yield dict(x)
         passages = retrieve.invoke(x, config)
         yield {"passages": passages}
         for chunk in answer.stream({**x, "passages": passages}, config):
@@ -137,4 +136,4 @@ def keep_real_citations(text: str, passages: list[Passage]) -> str:
     return CITATION.sub(lambda m: m.group(0) if m.group(1) in real else "", text)
 
 
-__all__ = ["TurnNotes", "keep_real_citations", "notes_chain", "reply_chain", "retrieval_query"]
+__all__ = ["keep_real_citations", "notes_chain", "reply_chain", "retrieval_query"]

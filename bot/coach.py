@@ -320,29 +320,23 @@ class Coach:
             ChatMessage(role="assistant", content=text, sources=[p.id for p in sources], status=status),
             state,
         )
-        return CoachReply(
-            text=text,
-            sources=sources,
-            stage=stage or state.stage,
-            strengths=list(state.strengths),
-            experiments=list(state.experiments),
-            session_id=state.session_id,
-            mode=self.mode,
-            language=state.language,
-            partial=status == "partial",
-        )
+        return self._reply(state, text, sources=sources, stage=stage, partial=status == "partial")
 
     def _notice(self, state: SessionState, text: str, error: str) -> CoachReply:
         """A failure notice: shown to the person, not journalled as coaching."""
+        return self._reply(state, text, error=error)
+
+    def _reply(self, state: SessionState, text: str, **fields: Any) -> CoachReply:
+        """A reply carrying the session's state as it is now."""
+        fields["stage"] = fields.get("stage") or state.stage
         return CoachReply(
             text=text,
-            stage=state.stage,
             strengths=list(state.strengths),
             experiments=list(state.experiments),
             session_id=state.session_id,
             mode=self.mode,
             language=state.language,
-            error=error,
+            **fields,
         )
 
 
