@@ -175,6 +175,13 @@ class Journal:
             for r in self._db().execute(query, params).fetchall()
         ]
 
+    def count(self, session_id: str) -> int:
+        """How many messages the session holds, without reading them."""
+        row = self._db().execute(
+            "SELECT COUNT(*) FROM messages WHERE session_id = ?", (check_session_id(session_id),)
+        ).fetchone()
+        return int(row[0])
+
     def close(self) -> None:
         db = getattr(self._local, "db", None)
         if db is not None:

@@ -154,7 +154,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 picker: gr.Dropdown(choices=views.experiment_choices(state.experiments), value=chosen),
                 start: gr.Button(visible=can_start(state, chosen)),
                 board_form: gr.Accordion(visible=bool(state.experiments)),
-                session_info: views.session_summary(state, len(coach.history(session_id))),
+                session_info: views.session_summary(state, coach.journal.count(session_id)),
             }
 
         def restore(session_id):

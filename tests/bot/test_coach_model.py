@@ -158,3 +158,11 @@ def test_a_custom_model_that_fails_mid_stream_keeps_and_marks_the_partial_text(m
     reply = coach.ask("I copy my lead's way of working", "cut1")
     assert reply.partial and reply.text.startswith("What do peop")
     assert coach.history("cut1")[-1].status == "partial"
+
+
+def test_the_journal_counts_a_sessions_messages(make_coach, recording_llm):
+    coach = make_coach(llm=recording_llm(["Go on.", "{}"]))
+    assert coach.journal.count("count1") == 0
+    coach.ask("first", "count1")
+    coach.ask("second", "count1")
+    assert coach.journal.count("count1") == len(coach.history("count1")) == 4
