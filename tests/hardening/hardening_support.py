@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 # Must never show up in a notice, a log line or an export.
 SECRET = "sk-test-SECRET-123"
@@ -33,3 +37,21 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/v1"
+
+
+def integrity(path: Path) -> str:
+    """SQLite's own verdict on a database file ("ok" when intact)."""
+    with sqlite3.connect(path) as db:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def run_at_once(work: Callable[[int], object], count: int, timeout: float) -> tuple[list, list[BaseException]]:
+    """work(0..count-1) on that many threads at once: (results in order, errors raised)."""
+    results, errors = [], []
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for future in [pool.submit(work, n) for n in range(count)]:
+            try:
+                results.append(future.result(timeout=timeout))
+            except BaseException as exc:  # noqa: BLE001 - reported by the caller, all together
+                errors.append(exc)
+    return results, errors

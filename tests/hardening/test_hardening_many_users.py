@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from hardening_support import notes_from_token
+from hardening_support import notes_from_token, run_at_once
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +35,6 @@ def test_twenty_sessions_at_once_stay_apart(model_coach, fake_openai, coach_home
     coach = model_coach(server.url, timeout=10)
     coach.warm_up()
     start = threading.Barrier(SESSIONS)
-    errors: list[BaseException] = []
 
     def converse(n: int) -> list:
         session = f"user-{n:02d}"
@@ -47,14 +45,7 @@ def test_twenty_sessions_at_once_stay_apart(model_coach, fake_openai, coach_home
             replies.append(coach.ask(f"Turn {t} from {session}: my marker is {token}.", session))
         return replies
 
-    with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
-        futures = [pool.submit(converse, n) for n in range(SESSIONS)]
-        results = []
-        for f in futures:
-            try:
-                results.append(f.result(timeout=60))
-            except BaseException as exc:  # noqa: BLE001 - reported below with all the others
-                errors.append(exc)
+    results, errors = run_at_once(converse, SESSIONS, timeout=60)
     assert not errors, errors
 
     for n, replies in enumerate(results):

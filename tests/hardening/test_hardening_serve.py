@@ -13,12 +13,11 @@ import sys
 import threading
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from hardening_support import notes_from_token
+from hardening_support import integrity, notes_from_token, run_at_once
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
@@ -40,11 +39,6 @@ def _client(url: str):
 
 def _last_user(body: dict) -> str:
     return [m for m in body["messages"] if m["role"] == "user"][-1]["content"]
-
-
-def _integrity(path: Path) -> str:
-    with sqlite3.connect(path) as db:
-        return db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
 # -- many users through gradio_client ---------------------------------------------------------------
@@ -96,14 +90,7 @@ def test_ten_gradio_clients_at_once_stay_apart(make_coach, fake_openai, coach_ho
             client.close()
 
     try:
-        with ThreadPoolExecutor(max_workers=USERS) as pool:
-            futures = [pool.submit(converse, n) for n in range(USERS)]
-            results, errors = [], []
-            for f in futures:
-                try:
-                    results.append(f.result(timeout=120))
-                except BaseException as exc:  # noqa: BLE001 - reported below with all the others
-                    errors.append(exc)
+        results, errors = run_at_once(converse, USERS, timeout=120)
         assert not errors, errors
     finally:
         page.close()
@@ -246,7 +233,7 @@ def test_a_killed_server_loses_no_answered_turn_and_serves_the_session_again(fak
 
     # The journal holds both answered turns and the third message, and is intact.
     journal = home / "journal.sqlite3"
-    assert _integrity(journal) == "ok"
+    assert integrity(journal) == "ok"
     settings = Settings(home=home, openai_base_url=server.url, timeout=20, max_retries=0)
     kb = KnowledgeBase.open(settings=settings, embeddings=embeddings)
     coach = Coach(knowledge=kb, settings=settings)
@@ -261,7 +248,7 @@ def test_a_killed_server_loses_no_answered_turn_and_serves_the_session_again(fak
     assert all(m.status == "ok" for m in history)
 
     # The Chroma store reopens and answers.
-    assert _integrity(home / "chroma" / "chroma.sqlite3") == "ok"
+    assert integrity(home / "chroma" / "chroma.sqlite3") == "ok"
     top = kb.search("Why can't copying my mentor make me better than them?", 3)
     assert top and all(p.id.startswith("essay-") for p in top)
 

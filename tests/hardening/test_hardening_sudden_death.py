@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
+from hardening_support import integrity
 
 from bot import Coach
 from bot.settings import Settings
@@ -46,11 +45,6 @@ WORKER = textwrap.dedent(
 def _reply(body: dict) -> str:
     last = [m for m in body["messages"] if m["role"] == "user"][-1]["content"]
     return f"Answer to: {last}"
-
-
-def _integrity(path: Path) -> str:
-    with sqlite3.connect(path) as db:
-        return db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
 def test_a_killed_coach_loses_no_answered_turn(fake_openai, tmp_path, embeddings):
@@ -90,7 +84,7 @@ def test_a_killed_coach_loses_no_answered_turn(fake_openai, tmp_path, embeddings
 
     # The journal reopens cleanly in a new coach and holds every answered turn, in order.
     journal = home / "journal.sqlite3"
-    assert _integrity(journal) == "ok"
+    assert integrity(journal) == "ok"
     settings = Settings(home=home, openai_base_url=server.url, timeout=10, max_retries=0)
     kb = KnowledgeBase.open(settings=settings, embeddings=embeddings)
     coach = Coach(knowledge=kb, settings=settings)
@@ -107,7 +101,7 @@ def test_a_killed_coach_loses_no_answered_turn(fake_openai, tmp_path, embeddings
 
     # The Chroma store reopens cleanly and still finds what the killed process ingested.
     chroma_db = home / "chroma" / "chroma.sqlite3"
-    assert _integrity(chroma_db) == "ok"
+    assert integrity(chroma_db) == "ok"
     assert kb.sync().changed is False
     top = kb.search("rebuilding tools from scratch to understand them", 1)[0]
     assert "rebuild small tools" in top.text and top.source == str(doc.resolve())

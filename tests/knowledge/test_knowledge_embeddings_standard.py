@@ -9,7 +9,9 @@ from langchain_tests.unit_tests import EmbeddingsUnitTests
 from knowledge import E5Embeddings
 
 
-class TestE5EmbeddingsUnit(EmbeddingsUnitTests):
+class E5Under:
+    """What both suites are given: the class under test and how to make it."""
+
     @property
     def embeddings_class(self) -> type[E5Embeddings]:
         return E5Embeddings
@@ -17,18 +19,16 @@ class TestE5EmbeddingsUnit(EmbeddingsUnitTests):
     @property
     def embedding_model_params(self) -> dict:
         return {"num_threads": 1}
+
+
+class TestE5EmbeddingsUnit(E5Under, EmbeddingsUnitTests):
+    pass
 
 
 @pytest.mark.asyncio  # its two async tests need pytest-asyncio (strict mode); the sync ones only warn
 @pytest.mark.filterwarnings("ignore:.*marked with .@pytest.mark.asyncio. but it is not an async function")
-class TestE5EmbeddingsIntegration(EmbeddingsIntegrationTests):
-    @property
-    def embeddings_class(self) -> type[E5Embeddings]:
-        return E5Embeddings
-
-    @property
-    def embedding_model_params(self) -> dict:
-        return {"num_threads": 1}
+class TestE5EmbeddingsIntegration(E5Under, EmbeddingsIntegrationTests):
+    pass
 
 
 def test_vectors_are_unit_length_with_384_dimensions():
