@@ -1,11 +1,16 @@
 """The web coach (Gradio). Front door: `build_app(coach=None)`; run it with `coach serve`.
 
-Gradio is imported only when `build_app` is first used, so `import ui` stays light.
+Gradio is imported only when `build_app` is first used, so `import ui` stays light; when it is,
+it skips rewriting its own type stubs (see gradio_import.py: ~1.4 s of a ~3 s import).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from .gradio_import import skip_stub_writer
+
+skip_stub_writer()
 
 __all__ = ["build_app"]
 

@@ -103,3 +103,19 @@ def test_a_session_id_from_the_browser_is_checked():
     assert _valid_session("abc_DEF-123") == "abc_DEF-123"
     for bad in (None, "", "../../etc", "x" * 65, 42, {"id": "abc"}):
         assert _valid_session(bad) is None
+
+
+def test_the_page_loads_gradio_without_rewriting_its_type_stubs():
+    # Gradio 6 re-parses every component's source at import to refresh its .pyi stubs (~1.4 s of the
+    # start-up here); ui turns that off. The components must still work: build the whole page.
+    code = (
+        "import ui, ui.app, gradio.component_meta as meta, gradio.blocks_events as be\n"
+        "assert meta.create_or_modify_pyi.__name__ == '_no_stubs', meta.create_or_modify_pyi\n"
+        "assert be.create_or_modify_pyi is meta.create_or_modify_pyi\n"
+        "page = ui.app.build_app()\n"
+        "assert callable(ui.app.gr.Textbox.submit) and page.fns, 'no events'\n"
+        "print('ok', len(page.fns))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("ok")
