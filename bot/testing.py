@@ -9,6 +9,7 @@ Used by the tests (the real client path, failures) and by bench/ (fixed model la
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +32,9 @@ class FakeOpenAIServer:
     - `status`: answer this HTTP status instead (e.g. 401, 429, 500) for the first `fail_times`
       requests (None: always).
     - `cut_after`: close the connection after this many streamed words.
-    Every request body is kept in `requests`.
+    - `error_after`: after this many streamed words, send an error event (as vLLM and OpenAI do
+      when generation fails mid-stream) and end the stream.
+    Every request body is kept in `requests`, its headers (names in lower case) in `headers`.
     """
 
     def __init__(
@@ -44,13 +47,16 @@ class FakeOpenAIServer:
         status: int | None = None,
         fail_times: int | None = None,
         cut_after: int | None = None,
+        error_after: int | None = None,
         model: str = "fake-coach-model",
     ) -> None:
         self.reply, self.notes = reply, notes
         self.latency, self.token_delay = latency, token_delay
         self.status, self.fail_times, self.cut_after = status, fail_times, cut_after
+        self.error_after = error_after
         self.model = model
         self.requests: list[dict] = []
+        self.headers: list[dict[str, str]] = []
         self.failures = 0
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -102,6 +108,11 @@ def _handler(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            super().setup()
+            # As uvicorn and other servers do: small writes go out at once, not after a delayed ACK.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def log_message(self, *args: Any) -> None:  # keep test output clean
             pass
 
@@ -124,6 +135,7 @@ def _handler(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length) or b"{}")
             with fake._lock:
                 fake.requests.append(body)
+                fake.headers.append({k.lower(): v for k, v in self.headers.items()})
             if fake.latency:
                 time.sleep(fake.latency)
             if fake._should_fail():
@@ -136,10 +148,11 @@ def _handler(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 self._json(200, _completion(fake.model, text))
 
         def _stream(self, text: str) -> None:
+            # Like OpenAI, vLLM or Ollama: chunked transfer on a kept-alive connection, one event a word.
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
-            self.send_header("Connection", "close")
+            self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             words = text.split(" ")
             for i, word in enumerate(words):
@@ -148,17 +161,22 @@ def _handler(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                     self.connection.shutdown(2)  # the stream breaks off: no [DONE]
                     self.close_connection = True
                     return
+                if fake.error_after is not None and i >= fake.error_after:
+                    self._event({"error": {"message": "fake failure mid-stream", "type": "server_error"}})
+                    self._send(b"data: [DONE]\n\n", last=True)
+                    return
                 piece = word if i == 0 else " " + word
                 self._event(_chunk(fake.model, {"role": "assistant", "content": piece} if i == 0 else {"content": piece}))
                 if fake.token_delay:
                     time.sleep(fake.token_delay)
             self._event(_chunk(fake.model, {}, finish="stop"))
-            self.wfile.write(b"data: [DONE]\n\n")
-            self.wfile.flush()
-            self.close_connection = True
+            self._send(b"data: [DONE]\n\n", last=True)  # the connection stays open for the next request
 
         def _event(self, payload: dict) -> None:
-            self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
+            self._send(b"data: " + json.dumps(payload).encode() + b"\n\n")
+
+        def _send(self, data: bytes, last: bool = False) -> None:
+            self.wfile.write(b"%x\r\n%s\r\n%s" % (len(data), data, b"0\r\n\r\n" if last else b""))
             self.wfile.flush()
 
     return Handler

@@ -151,14 +151,40 @@ def test_a_stream_cut_off_half_way_keeps_and_marks_the_partial_text(model_coach,
     _next_turn_works(coach, reply.session_id)
 
 
+def test_an_error_event_in_the_stream_is_a_failure_not_text(model_coach, fake_openai, caplog):
+    server = fake_openai(reply="Imitation got you started. Now what is yours?", error_after=4)
+    coach = model_coach(server.url)
+    reply = coach.ask(SAID["en"], "err-mid")
+    assert reply.partial is True and reply.text.startswith("Imitation got you started.")
+    assert "fake failure" not in reply.text and reply.text.endswith(notice("en", "partial"))
+    server.error_after = 0  # before any text: a notice, and the words stay in the journal
+    reply = coach.ask(SAID["en"], "err-first")
+    assert reply.error and "fake failure" not in reply.text
+    _assert_saved_and_secret_safe(coach, reply, "en", caplog)
+    server.error_after = None
+    server.reply = HEALTHY
+    _next_turn_works(coach, reply.session_id)
+
+
 def test_the_key_reaches_the_server_but_nothing_the_person_sees(model_coach, fake_openai, caplog):
     """Guards the leak checks above: the secret really is in play on this path."""
     server = fake_openai(reply=HEALTHY, status=401)
     coach = model_coach(server.url)
     assert coach.llm.openai_api_key.get_secret_value() == SECRET
     reply = coach.ask(SAID["en"], "guard")
+    assert server.headers[0].get("authorization") == f"Bearer {SECRET}", server.headers
     assert reply.error and SECRET not in reply.text and SECRET not in caplog.text
     assert SECRET not in coach.description and SECRET not in repr(coach.settings)
+
+
+def test_the_reply_and_the_notes_both_carry_the_key(model_coach, fake_openai):
+    server = fake_openai(reply=HEALTHY)
+    coach = model_coach(server.url)
+    reply = coach.ask(SAID["en"], "keyed")
+    assert reply.error is None and reply.text == HEALTHY
+    streamed = [r.get("stream") for r in server.requests]
+    assert streamed == [True, False]  # the reply streams, the notes come in one response
+    assert [h["authorization"] for h in server.headers] == [f"Bearer {SECRET}"] * 2
 
 
 def test_a_password_in_the_server_url_is_never_shown(make_coach):
