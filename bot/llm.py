@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,15 +41,15 @@ def chat_model(settings: Settings) -> BaseChatModel | None:
 
 
 class DictChunkCompletions:
-    """`client.chat.completions` for ChatOpenAI, sending LangChain's payload as it is and handing
-    streamed chunks over as parsed JSON.
+    """`client.chat.completions` for ChatOpenAI: a streamed reply is posted as LangChain built it
+    and its chunks are handed over as parsed JSON. Everything else goes to the SDK's `create`.
 
-    `Completions.create` re-walks every message against its TypedDicts (~5 ms for a 15-message
-    request here), then turns every streamed chunk into a `ChatCompletionChunk` model, which
+    For a stream, `Completions.create` re-walks every message against its TypedDicts (~5 ms for a
+    15-message request here), then turns every chunk into a `ChatCompletionChunk` model, which
     ChatOpenAI at once turns back into a dict (`model_dump()`). For a reply of ~100 chunks that
     round trip was the largest share of a turn's CPU outside the embedding model (bench/serve.py,
     20 sessions). The request still goes through the SDK client's `post` (auth, retries with
-    backoff, timeouts, status errors), and its SSE decoding is the SDK's own.
+    backoff, timeouts, status errors), and the SSE decoding is the SDK's own.
     """
 
     # What `Completions.create` passes to `post` besides the body: bearer auth from the api key.
@@ -61,53 +62,45 @@ class DictChunkCompletions:
         self._completions = client.chat.completions
 
     def create(self, **payload: Any) -> Any:
-        if self._CREATE_ONLY & payload.keys():
+        if not payload.get("stream") or self._CREATE_ONLY & payload.keys():
             return self._completions.create(**payload)
-        if payload.get("stream"):
-            return self._client.post(
-                "/chat/completions", body=payload, cast_to=dict, options=self._OPTIONS, stream=True,
-                stream_cls=_dict_stream_class(),
-            )
-        from openai.types.chat import ChatCompletion
-
-        return self._client.post("/chat/completions", body=payload, cast_to=ChatCompletion, options=self._OPTIONS)
+        return self._client.post(
+            "/chat/completions", body=payload, cast_to=dict, options=self._OPTIONS, stream=True,
+            stream_cls=_dict_stream_class(),
+        )
 
     def __getattr__(self, name: str) -> Any:  # with_raw_response, parse, ...: the SDK's own
         return getattr(self._completions, name)
 
 
+@cache
 def _dict_stream_class() -> type:
-    global _DictStream
-    if _DictStream is None:
-        from openai import APIError, Stream
+    # Made on first use: importing openai costs ~0.5 s, and `coach --help` imports this module.
+    from openai import APIError, Stream
 
-        class DictStream(Stream[dict]):
-            """The SDK's SSE stream (same event decoding, same connection and timeout errors), but
-            each event's JSON is yielded as it was parsed."""
+    class DictStream(Stream[dict]):
+        """The SDK's SSE stream (same event decoding, same connection and timeout errors), but
+        each event's JSON is yielded as it was parsed."""
 
-            def __stream__(self):  # type: ignore[override]
-                try:
-                    for event in self._iter_events():
-                        if event.data.startswith("[DONE]"):
-                            break
-                        data = event.json()
-                        if isinstance(data, dict) and data.get("error"):
-                            error = data["error"]
-                            message = error.get("message") if isinstance(error, dict) else None
-                            raise APIError(
-                                message=message if isinstance(message, str) and message else "An error occurred during streaming",
-                                request=self.response.request,
-                                body=error,
-                            )
-                        yield data
-                finally:
-                    self.response.close()
+        def __stream__(self):  # type: ignore[override]
+            try:
+                for event in self._iter_events():
+                    if event.data.startswith("[DONE]"):
+                        break
+                    data = event.json()
+                    if isinstance(data, dict) and data.get("error"):  # a server failing mid-stream
+                        error = data["error"]
+                        message = error.get("message") if isinstance(error, dict) else None
+                        raise APIError(
+                            message=message if isinstance(message, str) and message else "An error occurred during streaming",
+                            request=self.response.request,
+                            body=error,
+                        )
+                    yield data
+            finally:
+                self.response.close()
 
-        _DictStream = DictStream
-    return _DictStream
-
-
-_DictStream: type | None = None
+    return DictStream
 
 
 def public_url(url: str | None) -> str:
