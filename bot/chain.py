@@ -1,4 +1,4 @@
-"""The model-backed coaching chain (LCEL): standalone query -> passages -> coaching prompt -> model."""
+"""The model-backed coaching chain (LCEL): passages for the turn -> coaching prompt -> model."""
 
 from __future__ import annotations
 
@@ -15,20 +15,14 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from knowledge.passages import Passage
 
-from .models import ChatMessage, SessionState
+from .models import SessionState
 from .notes import notes_view, parse_notes
+from .retrieval import retrieval_texts
 from .words import load, message
 
-Search = Callable[[str, int], list[Passage]]
+# (session id, texts to search for, k) -> passages; see bot/retrieval.py.
+Retrieve = Callable[[str, list[str], int], list[Passage]]
 
-# A short message, or one that opens by pointing back ("what about that?", "그건요?"), leans on
-# the previous turn, so the previous user message joins the retrieval query.
-_LEANING_START = re.compile(
-    r"^\s*(what about|how about|and |but |so |why|how so|that|this|it|those|these|same|more)\b"
-    r"|^\s*(그거|그건|그게|그럼|그래서|그러면|이거|이건|저거|왜|어떻게|더)",
-    re.IGNORECASE,
-)
-SHORT_MESSAGE = 40
 CITATION = re.compile(r"[ \t]?\[((?:essay|doc)-[0-9a-f]{10})\]")
 
 REPLY_PROMPT = ChatPromptTemplate.from_messages(
@@ -40,14 +34,6 @@ REPLY_PROMPT = ChatPromptTemplate.from_messages(
     ]
 )
 EXTRACT_PROMPT = ChatPromptTemplate.from_messages([("system", "{instructions}"), ("human", "{exchange}")])
-
-
-def retrieval_query(message_text: str, history: list[ChatMessage]) -> str:
-    """A standalone query: the message, plus the previous user turn when the message leans on it."""
-    if len(message_text) >= SHORT_MESSAGE and not _LEANING_START.search(message_text):
-        return message_text
-    previous = next((m.content for m in reversed(history) if m.role == "user"), "")
-    return f"{previous[-300:]}\n{message_text}".strip()
 
 
 def _quote(text: str) -> str:
@@ -98,9 +84,12 @@ def prompt_inputs(x: dict) -> dict:
     }
 
 
-def reply_chain(llm: BaseChatModel, search: Search, k: int = 4) -> Runnable:
+def reply_chain(llm: BaseChatModel, retrieve_passages: Retrieve, k: int = 4) -> Runnable:
     """Streams {"passages": [...]} first, then {"reply": AIMessageChunk} pieces as the model writes (stream it)."""
-    retrieve = RunnableLambda(lambda x: search(retrieval_query(x["message"], x["history"]), k), name="retrieve")
+    retrieve = RunnableLambda(
+        lambda x: retrieve_passages(x["state"].session_id, retrieval_texts(x["message"], x["history"]), k),
+        name="retrieve",
+    )
     answer = RunnableLambda(prompt_inputs, name="coaching_prompt") | REPLY_PROMPT | llm
 
     # Steps run one after another in the caller's thread, and the chunks are plain dicts, which
@@ -136,4 +125,4 @@ def keep_real_citations(text: str, passages: list[Passage]) -> str:
     return CITATION.sub(lambda m: m.group(0) if m.group(1) in real else "", text)
 
 
-__all__ = ["keep_real_citations", "notes_chain", "reply_chain", "retrieval_query"]
+__all__ = ["keep_real_citations", "notes_chain", "reply_chain"]

@@ -70,6 +70,7 @@ class Coach:
         self._session_locks: dict[str, threading.Lock] = {}
         self._chains: tuple[Any, Any] | None = None
         self._guided: Any = None
+        self._query_vectors: Any = None
 
     # -- collaborators, created on first use ----------------------------------------------
 
@@ -114,6 +115,22 @@ class Coach:
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         return self.knowledge.search(query, k or self.settings.retrieval_k)
 
+    def retrieve(self, session_id: str, texts: list[str], k: int | None = None) -> list[Passage]:
+        """Passages for a turn's texts (see bot/retrieval.py): one query from their vectors, the
+        session's previous turn reused rather than embedded again."""
+        from .retrieval import SessionQueryVectors, query_vector
+
+        texts = [t for t in texts if t.strip()]
+        if not texts:
+            return []
+        knowledge = self.knowledge  # opened (under _open_lock) before that lock is taken below
+        if self._query_vectors is None:
+            with self._open_lock:
+                if self._query_vectors is None:
+                    self._query_vectors = SessionQueryVectors(knowledge.embeddings.embed_query)
+        vectors = self._query_vectors.vectors(session_id, texts)
+        return knowledge.search_by_vector(query_vector(texts, vectors), k or self.settings.retrieval_k)
+
     def passages(self, ids: list[str]) -> list[Passage]:
         """The passages with these ids (those still in the knowledge base), e.g. to show a past reply's sources."""
         return self.knowledge.get(list(dict.fromkeys(ids)))
@@ -142,6 +159,8 @@ class Coach:
 
     def forget(self, session_id: str) -> bool:
         with self._session_lock(check_session_id(session_id)):
+            if self._query_vectors is not None:
+                self._query_vectors.forget(session_id)
             return self.journal.forget(session_id)
 
     def export(self, session_id: str, fmt: str = "md") -> str:
@@ -251,7 +270,7 @@ class Coach:
         from .notes import apply_notes
 
         if self._chains is None:
-            self._chains = (reply_chain(self.llm, self.search, self.settings.retrieval_k), notes_chain(self.llm))
+            self._chains = (reply_chain(self.llm, self.retrieve, self.settings.retrieval_k), notes_chain(self.llm))
         replying, noting = self._chains
         passages: list[Passage] = []
         pieces: list[str] = []

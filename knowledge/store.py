@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,8 +142,14 @@ class KnowledgeBase:
         """The `k` passages closest in meaning to `query`, best first."""
         if not query or not query.strip() or k < 1:
             return []
+        return self.search_by_vector(self.embeddings.embed_query(query), k)
+
+    def search_by_vector(self, vector: Sequence[float], k: int = 4) -> list[Passage]:
+        """The `k` passages closest to a query already embedded with `self.embeddings.embed_query`."""
+        if k < 1:
+            return []
         hits = self.collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)],
+            query_embeddings=[list(vector)],
             n_results=k,
             include=["documents", "metadatas", "distances"],
         )

@@ -7,8 +7,8 @@ import json
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from bot import Coach, CoachReply, Stage
-from bot.chain import retrieval_query
 from bot.models import ChatMessage
+from bot.retrieval import retrieval_texts
 
 REPLY = "남의 틀을 따라가면 한계가 있다고 에세이는 말해요 [{pid}]. 당신이 남들보다 즐기는 일은 뭔가요?"
 NOTES_STRENGTH = json.dumps(
@@ -129,10 +129,11 @@ def test_a_message_that_leans_on_history_gets_a_standalone_query():
         ChatMessage(role="user", content="I keep imitating a senior engineer's code style"),
         ChatMessage(role="assistant", content="What has it given you?"),
     ]
-    query = retrieval_query("what about that?", history)
-    assert "imitating a senior engineer" in query and "what about that?" in query
+    assert retrieval_texts("what about that?", history) == [history[0].content, "what about that?"]
+    assert retrieval_texts("그건 왜요?", history) == [history[0].content, "그건 왜요?"]
     standalone = "I enjoy reading raw datasets that most colleagues find tedious, every single week"
-    assert retrieval_query(standalone, history) == standalone
+    assert retrieval_texts(standalone, history) == [standalone]
+    assert retrieval_texts("why?", []) == ["why?"]  # nothing to lean on
 
 
 def test_follow_up_question_retrieves_like_the_original(make_coach, recording_llm, knowledge_base):
