@@ -13,8 +13,9 @@ overhead; the coach's note-taking call happens after the reply's last token and 
 its own knowledge base and journal under a temporary COACH_HOME), in 4 sessions whose history
 grows. The baseline is bench/baseline_rag.py's chain on the same server and embeddings. Turns of
 the two alternate, so machine noise hits both alike. The chat messages are 12-90 characters; a
-few 180-310-character messages are timed on their own line, since embedding the retrieval query
-costs about 1 ms a character.
+few 180-310-character messages are timed on their own line (each in a new session), since
+embedding the retrieval query costs about 1 ms a character; so is a short follow-up after one of
+them, which embeds only itself (bot/retrieval.py).
 
 Part 2, no model time at all: the same turns with LangChain's GenericFakeChatModel, which answers
 instantly, so a whole turn is time spent outside the model (retrieval, prompt, journal, notes).
@@ -59,13 +60,18 @@ LONG_MESSAGES = [
 Stream = Callable[[str, int], Iterator[tuple[str, float]]]
 
 
-def coach_stream(coach) -> Stream:
-    """Yields ("piece", t) for each reply piece and ("done", t) for the CoachReply; t from the call."""
+def coach_stream(coach, sessions: int | None = 4, prefix: str = "bench") -> Stream:
+    """Yields ("piece", t) for each reply piece and ("done", t) for the CoachReply; t from the call.
+
+    Turn n goes to session n % `sessions` (None: a new session every turn). A session never gets the
+    same message twice in a row: the coach remembers a session's last query vectors (bot/retrieval.py),
+    which would make a repeated message look cheap.
+    """
     from bot import CoachReply
 
     def run(message: str, turn: int) -> Iterator[tuple[str, float]]:
         start = time.perf_counter()
-        for item in coach.stream(message, f"bench-{turn % 4}"):
+        for item in coach.stream(message, f"{prefix}-{turn if sessions is None else turn % sessions}"):
             kind = "done" if isinstance(item, CoachReply) else "piece"
             if kind == "done" and item.error:
                 raise RuntimeError(f"the coach failed: {item.error}: {item.text}")
@@ -110,6 +116,28 @@ def measure(
     return out
 
 
+FOLLOW_UPS = ["그럼 어떻게 해요?", "Why is that?"]
+
+
+def follow_ups(coach, turns: int) -> tuple[list[float], list[float]]:
+    """Seconds to the first piece of a short follow-up after a long message, each pair in a new session;
+    and, for comparison, seconds to embed the two joined as one query (the coach's way before)."""
+    first, joined = [], []
+    embed = coach.knowledge.embeddings.embed_query
+    for turn in range(turns):
+        session, long_message, short = f"follow-{turn}", LONG_MESSAGES[turn % 2], FOLLOW_UPS[turn % 2]
+        coach.ask(long_message, session)
+        start, seen = time.perf_counter(), None
+        for item in coach.stream(short, session):  # read to the end, as the page does
+            if seen is None and isinstance(item, str) and item:
+                seen = time.perf_counter() - start
+        first.append(seen)
+        start = time.perf_counter()
+        embed(f"{long_message[-300:]}\n{short}")
+        joined.append(time.perf_counter() - start)
+    return first, joined
+
+
 def fake_chat_model():
     """Answers instantly: the coaching reply, then the notes, turn after turn."""
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -136,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         store = vectorstore(str(home / "baseline"), embeddings)
         http_streams = {"coach": coach_stream(coach), "baseline": chain_stream(rag_chain(store, url))}
         http = measure(http_streams, args.turns)
-        long = measure(http_streams, max(4, args.turns // 4), warm=0, messages=LONG_MESSAGES)
+        long_streams = {"coach": coach_stream(coach, None, "long"), "baseline": http_streams["baseline"]}
+        long = measure(long_streams, max(4, args.turns // 4), warm=0, messages=LONG_MESSAGES)
+        follow_up, joined = follow_ups(coach, max(4, args.turns // 4))
 
         # Part 2: the model answers instantly.
         from baseline_rag import PROMPT, format_docs
@@ -162,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"180-310-character messages: overhead to the first token p50 {ms(p50(long['coach']['first']) - MODEL_LATENCY)}, "
         f"baseline {ms(p50(long['baseline']['first']) - MODEL_LATENCY)} (the query embedding grows with the message)"
+    )
+    print(
+        f"a short follow-up after one of those (\"{FOLLOW_UPS[0]}\"): overhead to the first token p50 "
+        f"{ms(p50(follow_up) - MODEL_LATENCY)}; embedding both messages joined, as the coach did before it kept "
+        f"each session's last query vectors: {ms(p50(joined))} alone"
     )
     figures = [
         Figure(

@@ -67,7 +67,7 @@ class FakeOpenAIServer:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
     def start(self) -> FakeOpenAIServer:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -98,6 +98,16 @@ class FakeOpenAIServer:
     def _text(self, body: dict) -> str:
         source = self.notes if _is_notes(body) else self.reply
         return source(body) if callable(source) else source
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that drops a kept-alive connection (it exits, or stops reading a stream) is
+        # routine for a model server; anything else is still printed.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _is_notes(body: dict) -> bool:
