@@ -78,6 +78,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
     exports = tempfile.TemporaryDirectory(prefix="coach-export-")
     page_text = views.words()
     board_text = page_text["board"]
+    toasts = page_text["toasts"]
     with CoachPage(title=page_text["title"], analytics_enabled=False, delete_cache=(3600, 3600)) as page:
         session = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=_browser_secret(coach.settings.home))
         pending = gr.State("")
@@ -167,7 +168,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 return {session: session_id, chatbot: chat, **panels(session_id)}
             except Exception:
                 log.exception("could not restore session %s", session_id)
-                gr.Warning("Could not load your previous conversation; starting a new session.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["restore_failed"], duration=TOAST_SECONDS)
                 fresh = new_session_id()
                 return {session: fresh, chatbot: [], **panels(fresh)}
 
@@ -247,27 +248,27 @@ def build_app(coach: Coach | None = None) -> CoachPage:
         def start_experiment(experiment_id, session_id):
             session_id = _valid_session(session_id)
             if not (session_id and experiment_id):
-                gr.Warning("Pick an experiment first.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["pick_first"], duration=TOAST_SECONDS)
                 return gr.skip()
             try:
                 coach.set_experiment_status(session_id, experiment_id, "running")
             except KeyError:
-                gr.Warning("That experiment is no longer in this session.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["experiment_gone"], duration=TOAST_SECONDS)
             except Exception:
                 log.exception("could not start experiment %s", experiment_id)
-                gr.Warning("Could not update the experiment; please try again.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["update_failed"], duration=TOAST_SECONDS)
                 return gr.skip()
             else:
-                gr.Info("Started. Come back and record how it went.", duration=TOAST_SECONDS)
+                gr.Info(toasts["started"], duration=TOAST_SECONDS)
             return panels(session_id)
 
         def record(experiment_id, outcome_text, reward_value, plus_text, minus_text, next_text, session_id):
             session_id = _valid_session(session_id)
             if not (session_id and experiment_id):
-                gr.Warning("Pick an experiment first.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["pick_first"], duration=TOAST_SECONDS)
                 return gr.skip()
             if not (outcome_text or "").strip():
-                gr.Warning(board_text["outcome_missing"], duration=TOAST_SECONDS)
+                gr.Warning(toasts["outcome_missing"], duration=TOAST_SECONDS)
                 return gr.skip()
             try:
                 review = Review(
@@ -279,26 +280,26 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 )
                 coach.record_review(session_id, experiment_id, review)
             except KeyError:
-                gr.Warning("That experiment is no longer in this session.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["experiment_gone"], duration=TOAST_SECONDS)
                 return panels(session_id)
             except Exception:
                 log.exception("could not record review for %s", experiment_id)
-                gr.Warning("Could not save the result; your text is still in the form.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["save_failed"], duration=TOAST_SECONDS)
                 return gr.skip()
-            gr.Info("Saved. The coach will take it into account on your next message.", duration=TOAST_SECONDS)
+            gr.Info(toasts["saved"], duration=TOAST_SECONDS)
             return {**panels(session_id), outcome: "", plus: "", minus: "", next_: "", reward: 0}
 
         def export_markdown(session_id):
             session_id = _valid_session(session_id)
             if not session_id:
-                gr.Warning("Nothing to export yet.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["nothing_to_export"], duration=TOAST_SECONDS)
                 return gr.File(visible=False)
             try:
                 path = Path(exports.name) / f"on-policy-coach-{session_id}.md"
                 path.write_text(coach.export(session_id, "md"), encoding="utf-8")
             except Exception:
                 log.exception("could not export session %s", session_id)
-                gr.Warning("Could not export the session; please try again.", duration=TOAST_SECONDS)
+                gr.Warning(toasts["export_failed"], duration=TOAST_SECONDS)
                 return gr.File(visible=False)
             return gr.File(value=str(path), visible=True)
 
