@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 from typing import Annotated, Optional
 
 import typer
 
 EXIT_USAGE = 2
+# Seconds a thread may hold the GIL while others wait (Python's default: 0.005). A streamed turn
+# hands the GIL back at every chunk it reads; under 20 concurrent sessions each of those ~100
+# hand-backs could wait up to 5 ms behind a busy thread. With 1 ms, 20 gradio_client sessions ran
+# at 2.04-2.20x the single-session p95 instead of 2.19-2.56x (bench/serve.py's load, 4 runs of
+# each, interleaved).
+SWITCH_INTERVAL = 0.001
 
 
 def is_local(host: str) -> bool:
@@ -97,6 +104,7 @@ def serve(
     from bot import Coach
     from ui.app import build_app
 
+    sys.setswitchinterval(SWITCH_INTERVAL)
     coach = Coach(settings=settings)
     typer.echo(f"On-Policy Coach · {coach.description}", err=True)
     if coach.mode == "guided":

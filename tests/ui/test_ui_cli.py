@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ui.cli import exposure_problem, is_local, parse_auth, serve
+from ui.cli import SWITCH_INTERVAL, exposure_problem, is_local, parse_auth, serve
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
@@ -74,7 +74,9 @@ def run_serve(monkeypatch):
             monkeypatch.setenv(name, value)
         return CliRunner().invoke(app, list(args))
 
-    return _run
+    interval = sys.getswitchinterval()  # serve() tunes it for the serving process; not for the tests
+    yield _run
+    sys.setswitchinterval(interval)
 
 
 def test_serve_refuses_a_public_address_without_a_login(run_serve):
@@ -105,6 +107,7 @@ def test_serve_defaults_to_loopback_and_accepts_the_risk_flag(run_serve):
     assert result.exit_code == 0, result.output
     assert FakePage.launched["server_name"] == "127.0.0.1" and FakePage.launched["auth"] is None
     assert "OPENAI_API_KEY" in result.output  # guided mode says how to connect a model
+    assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)  # streamed turns wait less for the GIL
 
     result = run_serve("--host", "0.0.0.0", "--insecure-no-auth")
     assert result.exit_code == 0 and FakePage.launched["auth"] is None
