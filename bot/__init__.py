@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from knowledge.lazy import lazy_attributes
+
 __all__ = ["Coach", "CoachReply", "ExperimentCard", "Review", "Settings", "Stage", "Strength", "ask"]
 
 _HOMES = {
@@ -29,12 +31,4 @@ if TYPE_CHECKING:
     from .models import CoachReply, ExperimentCard, Review, Stage, Strength
     from .settings import Settings
 
-
-def __getattr__(name: str):
-    if name in _HOMES:
-        from importlib import import_module
-
-        value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _HOMES)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .lazy import lazy_attributes
+
 __all__ = ["E5Embeddings", "IngestReport", "KnowledgeBase", "KnowledgeSettings", "Passage", "SyncReport"]
 
 _HOMES = {
@@ -25,12 +27,4 @@ if TYPE_CHECKING:
     from .settings import KnowledgeSettings
     from .store import IngestReport, KnowledgeBase, SyncReport
 
-
-def __getattr__(name: str):
-    if name in _HOMES:
-        from importlib import import_module
-
-        value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _HOMES)

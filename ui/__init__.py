@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from knowledge.lazy import lazy_attributes
+
 from .gradio_import import skip_stub_writer
 
 skip_stub_writer()
@@ -17,11 +19,4 @@ __all__ = ["build_app"]
 if TYPE_CHECKING:
     from .app import build_app
 
-
-def __getattr__(name: str):
-    if name == "build_app":
-        from .app import build_app
-
-        globals()[name] = build_app
-        return build_app
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, {"build_app": "app"})
