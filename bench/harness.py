@@ -178,6 +178,24 @@ class Figure:
     baseline: str = ""
     ratio: str = ""
 
+    @classmethod
+    def medians(
+        cls,
+        name: str,
+        target: str,
+        ours: Sequence[float],
+        theirs: Sequence[float],
+        *,
+        limit: float | None = None,
+        fmt: Callable[[float], str] = ms,
+        theirs_label: str = "",
+    ) -> Figure:
+        """A row comparing two samples by their medians: ours against `limit` (None: no target), and
+        the baseline's, labelled."""
+        mine, base = p50(ours), p50(theirs)
+        baseline = f"{fmt(base)} ({theirs_label})" if theirs_label else fmt(base)
+        return cls(name, target, fmt(mine), None if limit is None else mine < limit, baseline, ratio(mine, base))
+
     def row(self) -> str:
         verdict = {True: "met", False: "NOT MET", None: ""}[self.ok]
         return f"| {self.name} | {self.target} | {self.measured} | {verdict} | {self.baseline} | {self.ratio} |"

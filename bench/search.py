@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import Figure, ms, p50, percentile, ratio, report, temp_home
+from harness import Figure, ms, percentile, report, temp_home
 
 QUERIES = [
     "왜 남을 따라 하기만 해서는 그 사람을 넘어설 수 없을까?",
@@ -159,21 +159,13 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"essay search p95 {ms(percentile(essay, 95))}; large index p95 {ms(percentile(large, 95))}")
     figures = [
-        Figure(
-            "warm search over the essay, p50",
-            "< 30 ms",
-            ms(p50(essay)),
-            p50(essay) < 0.030,
-            f"{ms(p50(base_essay))} (langchain_chroma similarity_search)",
-            ratio(p50(essay), p50(base_essay)),
+        Figure.medians(
+            "warm search over the essay, p50", "< 30 ms", essay, base_essay,
+            limit=0.030, theirs_label="langchain_chroma similarity_search",
         ),
-        Figure(
-            f"warm search over {total:,} passages, p50",
-            "< 60 ms",
-            ms(p50(large)),
-            p50(large) < 0.060,
-            f"{ms(p50(base_large))} (same, newcomer's store)",
-            ratio(p50(large), p50(base_large)),
+        Figure.medians(
+            f"warm search over {total:,} passages, p50", "< 60 ms", large, base_large,
+            limit=0.060, theirs_label="same, newcomer's store",
         ),
         Figure(
             "ingest throughput, default embeddings",

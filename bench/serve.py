@@ -206,13 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"serving process RSS: {rss_start:.0f} MB after start, {rss_end:.0f} MB after {turns_done} turns")
     single_p95, many_p95 = percentile(single, 95), percentile(many, 95)
     figures = [
-        Figure(
-            "first HTTP 200 after `coach serve` (essay already embedded)",
-            "< 4 s",
-            secs(p50(starts)),
-            p50(starts) < 4,
-            f"{secs(p50(base_starts))} (gr.ChatInterface app)",
-            ratio(p50(starts), p50(base_starts)),
+        Figure.medians(
+            "first HTTP 200 after `coach serve` (essay already embedded)", "< 4 s", starts, base_starts,
+            limit=4, fmt=secs, theirs_label="gr.ChatInterface app",
         ),
         Figure(
             f"{args.sessions} concurrent gradio_client sessions, p95 turn",

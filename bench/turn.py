@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 
-from harness import MODEL_LATENCY, Figure, fake_model, ms, p50, percentile, ratio, report, temp_home
+from harness import MODEL_LATENCY, Figure, fake_model, ms, p50, percentile, report, temp_home
 
 from bot.testing import DEFAULT_NOTES
 from fake_model import reply_text
@@ -199,37 +199,18 @@ def main(argv: list[str] | None = None) -> int:
         f"each session's last query vectors: {ms(p50(joined))} alone"
     )
     figures = [
-        Figure(
-            "per-turn overhead to the first token, p50",
-            "< 150 ms",
-            ms(p50(over["first"])),
-            p50(over["first"]) < 0.150,
-            ms(p50(base_over["first"])),
-            ratio(p50(over["first"]), p50(base_over["first"])),
+        Figure.medians(
+            "per-turn overhead to the first token, p50", "< 150 ms", over["first"], base_over["first"], limit=0.150
         ),
-        Figure(
-            "per-turn overhead to the reply's last token, p50",
-            "< 300 ms",
-            ms(p50(over["last"])),
-            p50(over["last"]) < 0.300,
-            ms(p50(base_over["last"])),
-            ratio(p50(over["last"]), p50(base_over["last"])),
+        Figure.medians(
+            "per-turn overhead to the reply's last token, p50", "< 300 ms", over["last"], base_over["last"], limit=0.300
         ),
-        Figure(
-            "time to the first token (200 ms model latency), p50",
-            "",
-            ms(p50(ours["first"])),
-            None,
-            ms(p50(base["first"])),
-            ratio(p50(ours["first"]), p50(base["first"])),
-        ),
-        Figure(
+        Figure.medians("time to the first token (200 ms model latency), p50", "", ours["first"], base["first"]),
+        Figure.medians(
             "whole turn with an instant fake chat model (time outside the model), p50",
             "",
-            ms(p50(instant["coach"]["done"])),
-            None,
-            ms(p50(instant["baseline"]["done"])),
-            ratio(p50(instant["coach"]["done"]), p50(instant["baseline"]["done"])),
+            instant["coach"]["done"],
+            instant["baseline"]["done"],
         ),
     ]
     return report(f"Turns (p50 of {args.turns} turns; baseline: bench/baseline_rag.py)", figures, args.json)
