@@ -45,6 +45,18 @@ def integrity(path: Path) -> str:
         return db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
+def reopened_coach(home: Path, model_url: str, embeddings, timeout: float):
+    """After a process was killed: a new Coach on the same home, once the journal passes SQLite's
+    integrity check."""
+    from bot import Coach
+    from bot.settings import Settings
+    from knowledge import KnowledgeBase
+
+    assert integrity(home / "journal.sqlite3") == "ok"
+    settings = Settings(home=home, openai_base_url=model_url, timeout=timeout, max_retries=0)
+    return Coach(knowledge=KnowledgeBase.open(settings=settings, embeddings=embeddings), settings=settings)
+
+
 def run_at_once(work: Callable[[int], object], count: int, timeout: float) -> tuple[list, list[BaseException]]:
     """work(0..count-1) on that many threads at once: (results in order, errors raised)."""
     results, errors = [], []

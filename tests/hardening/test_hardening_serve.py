@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from hardening_support import integrity, notes_from_token, run_at_once
+from hardening_support import integrity, notes_from_token, reopened_coach, run_at_once
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
@@ -114,8 +114,8 @@ def test_ten_gradio_clients_at_once_stay_apart(make_coach, fake_openai, coach_ho
     # They really were at once: one after another, ten first turns take >= 10 x 0.4 s (reply + notes).
     first_turns = sorted(answered_at)[:USERS]
     assert first_turns[-1] - first_turns[0] < 3.0, first_turns
+    assert integrity(coach_home / "journal.sqlite3") == "ok"
     with sqlite3.connect(coach_home / "journal.sqlite3") as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT COUNT(*) FROM messages").fetchone() == (USERS * TURNS * 2,)
 
 
@@ -196,10 +196,6 @@ class Served:
 
 
 def test_a_killed_server_loses_no_answered_turn_and_serves_the_session_again(fake_openai, tmp_path, embeddings):
-    from bot import Coach
-    from bot.settings import Settings
-    from knowledge import KnowledgeBase
-
     home = tmp_path / "served-home"
     server = fake_openai(reply=_slow_echo, latency=0.3, token_delay=0.08)
 
@@ -232,11 +228,8 @@ def test_a_killed_server_loses_no_answered_turn_and_serves_the_session_again(fak
     assert len(server.chat_requests(notes=True)) == 2  # the third turn never got as far as its notes
 
     # The journal holds both answered turns and the third message, and is intact.
-    journal = home / "journal.sqlite3"
-    assert integrity(journal) == "ok"
-    settings = Settings(home=home, openai_base_url=server.url, timeout=20, max_retries=0)
-    kb = KnowledgeBase.open(settings=settings, embeddings=embeddings)
-    coach = Coach(knowledge=kb, settings=settings)
+    coach = reopened_coach(home, server.url, embeddings, timeout=20)
+    kb = coach.knowledge
     history = coach.history(session_id)
     assert [(m.role, m.content) for m in history] == [
         ("user", SAID[0]),

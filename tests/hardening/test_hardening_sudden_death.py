@@ -11,11 +11,7 @@ import textwrap
 import time
 
 import pytest
-from hardening_support import integrity
-
-from bot import Coach
-from bot.settings import Settings
-from knowledge import KnowledgeBase
+from hardening_support import integrity, reopened_coach
 
 pytestmark = pytest.mark.slow
 
@@ -83,11 +79,8 @@ def test_a_killed_coach_loses_no_answered_turn(fake_openai, tmp_path, embeddings
     assert worker.returncode == -signal.SIGKILL
 
     # The journal reopens cleanly in a new coach and holds every answered turn, in order.
-    journal = home / "journal.sqlite3"
-    assert integrity(journal) == "ok"
-    settings = Settings(home=home, openai_base_url=server.url, timeout=10, max_retries=0)
-    kb = KnowledgeBase.open(settings=settings, embeddings=embeddings)
-    coach = Coach(knowledge=kb, settings=settings)
+    coach = reopened_coach(home, server.url, embeddings, timeout=10)
+    kb = coach.knowledge
     history = coach.history(SESSION)
     for turn in answered:
         said = f"Turn {turn}: I tried my own way again, number {turn}."
