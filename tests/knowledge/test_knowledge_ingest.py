@@ -25,6 +25,14 @@ def _skipped_by_name(report) -> dict[str, str]:
     return {Path(s.path).name: s.reason for s in report.skipped}
 
 
+def _garden_and_chess(folder: Path) -> Path:
+    """A folder holding two notes: garden.md and chess.txt."""
+    folder.mkdir()
+    (folder / "garden.md").write_text(GARDEN, encoding="utf-8")
+    (folder / "chess.txt").write_text(CHESS, encoding="utf-8")
+    return folder
+
+
 def test_a_markdown_and_a_text_file_go_in_and_are_searchable(kb, tmp_path):
     md = tmp_path / "garden.md"
     md.write_text(GARDEN, encoding="utf-8")
@@ -110,10 +118,7 @@ def test_every_kind_of_bad_file_is_named_with_a_reason_and_the_good_ones_still_g
 
 
 def test_reingesting_the_same_files_changes_nothing(kb, tmp_path):
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "garden.md").write_text(GARDEN, encoding="utf-8")
-    (folder / "chess.txt").write_text(CHESS, encoding="utf-8")
+    folder = _garden_and_chess(tmp_path / "notes")
     first = kb.ingest([folder])
     n = kb.count()
 
@@ -140,10 +145,7 @@ def test_rewriting_a_file_and_reingesting_replaces_its_passage(kb, tmp_path):
 
 
 def test_a_file_deleted_from_an_ingested_folder_leaves_the_store(kb, tmp_path):
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "garden.md").write_text(GARDEN, encoding="utf-8")
-    (folder / "chess.txt").write_text(CHESS, encoding="utf-8")
+    folder = _garden_and_chess(tmp_path / "notes")
     kb.ingest([folder])
     essay_count = len(_sources(kb, "builtin"))
 
@@ -181,10 +183,7 @@ def test_progress_is_reported_up_to_the_total(kb, tmp_path):
 
 def test_a_folder_given_with_a_tilde_is_resynced_like_any_other(kb, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "garden.md").write_text(GARDEN, encoding="utf-8")
-    (folder / "chess.txt").write_text(CHESS, encoding="utf-8")
+    folder = _garden_and_chess(tmp_path / "notes")
     assert {Path(f).name for f in kb.ingest(["~/notes"]).files} == {"garden.md", "chess.txt"}
 
     (folder / "chess.txt").unlink()
