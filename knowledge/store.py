@@ -125,7 +125,7 @@ class KnowledgeBase:
         if embeddings is None:
             from .embeddings import E5Embeddings
 
-            embeddings = E5Embeddings(num_threads=settings.embed_threads)
+            embeddings = E5Embeddings(num_threads=settings.embed_threads, copies=settings.embed_copies)
         # As langchain_chroma creates it: no chromadb embedding function (vectors come from `embeddings`).
         client = _client(settings)
         collection = client.get_or_create_collection(

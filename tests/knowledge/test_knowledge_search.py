@@ -74,9 +74,8 @@ COPYING_CAPS = ("남의 틀을 따라가는 것에는 한계가 있다", "결국
 
 @pytest.mark.parametrize("message", [m for (m,) in LONG_MESSAGES], ids=["ko-long", "en-long"])
 def test_a_long_message_still_finds_a_passage_on_its_point(kb, message):
-    from knowledge.embeddings import QUERY_FULL_TOKENS, _load
+    from knowledge.embeddings import QUERY_FULL_TOKENS
 
-    model, _ = _load(1)
-    assert model.token_count(message, True) > QUERY_FULL_TOKENS  # read as windows, not whole
+    assert kb.embeddings.token_count(message) > QUERY_FULL_TOKENS  # read as windows, not whole
     top = kb.search(message, 4)
     assert any(answer in p.text for p in top for answer in COPYING_CAPS), [p.text[:40] for p in top]
