@@ -119,3 +119,13 @@ def test_the_page_loads_gradio_without_rewriting_its_type_stubs():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("ok")
+
+
+def test_the_idle_queue_wakes_every_5_ms_not_every_1(canned_coach):
+    # Gradio's default 1 ms poll woke the server 1,000 times a second with nothing to do.
+    from ui.app import QUEUE_POLL_SECONDS, build_app
+
+    page = build_app(canned_coach)
+    assert page._queue.sleep_when_free == QUEUE_POLL_SECONDS == 0.005
+    page.queue(default_concurrency_limit=4)  # queue() again keeps it
+    assert page._queue.sleep_when_free == QUEUE_POLL_SECONDS
