@@ -13,8 +13,8 @@ from knowledge.embeddings import ModelCopies
 QUERIES = ["강점을 어떻게 찾나요?", "What should I try this week?", "남을 따라 하는 것의 한계", "on-policy learning", "실험 결과를 돌아보기"]
 
 
-def test_a_query_does_not_wait_for_a_busy_copy_when_another_may_load():
-    copies = ModelCopies(num_threads=1, limit=2)
+def query_in_a_thread(copies: ModelCopies) -> tuple[threading.Thread, threading.Event]:
+    """Start a thread that embeds one query with a copy from `copies`; the event is set when it is done."""
     done = threading.Event()
 
     def embed() -> None:
@@ -22,9 +22,15 @@ def test_a_query_does_not_wait_for_a_busy_copy_when_another_may_load():
             model.query("강점")
         done.set()
 
+    worker = threading.Thread(target=embed)
+    worker.start()
+    return worker, done
+
+
+def test_a_query_does_not_wait_for_a_busy_copy_when_another_may_load():
+    copies = ModelCopies(num_threads=1, limit=2)
     with copies.model():  # the first copy is busy for as long as this block runs
-        worker = threading.Thread(target=embed)
-        worker.start()
+        worker, done = query_in_a_thread(copies)
         assert done.wait(30), "the query waited for the busy copy instead of loading a second"
     worker.join()
     assert copies.loaded == 2
@@ -32,16 +38,8 @@ def test_a_query_does_not_wait_for_a_busy_copy_when_another_may_load():
 
 def test_with_one_copy_a_query_waits_for_it_and_then_runs():
     copies = ModelCopies(num_threads=1, limit=1)
-    done = threading.Event()
-
-    def embed() -> None:
-        with copies.model() as model:
-            model.query("강점")
-        done.set()
-
     with copies.model():
-        worker = threading.Thread(target=embed)
-        worker.start()
+        worker, done = query_in_a_thread(copies)
         assert not done.wait(0.3)  # still waiting: the one copy is in use
     worker.join(30)
     assert done.is_set() and copies.loaded == 1
