@@ -25,8 +25,8 @@ class ModelCopies:
     embeds for one thread at a time; a query that finds every copy busy loads another, up to
     `limit` (~21 MB and ~10 ms each; the weights are memory-mapped and shared), then waits.
 
-    With one copy, 20 concurrent chat sessions spent a median 175-208 ms of each turn waiting for
-    it (bench/serve.py's load, phases logged in the server); with two, 52-70 ms.
+    With one copy, 20 concurrent chat sessions spent a median 128-208 ms of each turn waiting for
+    it (bench/phases.py); with two, on two cores, 34-70 ms.
     """
 
     def __init__(self, num_threads: int, limit: int) -> None:
@@ -56,7 +56,9 @@ class ModelCopies:
         try:
             model = self._idle.get_nowait()
         except queue.Empty:
-            model = self._another() or self._idle.get()
+            model = self._another()
+            if model is None:  # every copy is loaded and busy: wait for one
+                model = self._idle.get()
         try:
             yield model
         finally:

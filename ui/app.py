@@ -46,8 +46,9 @@ class CoachPage(gr.Blocks):
 
     def queue(self, *args, **kwargs):
         page = super().queue(*args, **kwargs)
-        if hasattr(self._queue, "sleep_when_free"):  # a Gradio without it polls as it likes
-            self._queue.sleep_when_free = QUEUE_POLL_SECONDS
+        queue = getattr(self, "_queue", None)
+        if hasattr(queue, "sleep_when_free"):  # a Gradio without it polls as it likes
+            queue.sleep_when_free = QUEUE_POLL_SECONDS
         return page
 
     def launch(self, *args, **kwargs):
