@@ -136,8 +136,8 @@ class Coach:
         return self.knowledge.get(list(dict.fromkeys(ids)))
 
     def warm_up(self) -> None:
-        """Open the stores, load the embedding model and make the model client now rather than on the first message."""
-        self.search("warm up", 1)
+        """Open the stores, load the embedding model (every copy) and make the model client now rather than on the first message."""
+        self.knowledge.warm_up()
         _ = self.journal
         _ = self.llm
 

@@ -138,6 +138,14 @@ class KnowledgeBase:
 
     # -- reading -----------------------------------------------------------------------------
 
+    def warm_up(self) -> None:
+        """Load the embedding model (every copy, when it has a `warm_up`) and the index now, e.g.
+        before a server accepts its first request."""
+        warm = getattr(self.embeddings, "warm_up", None)
+        if callable(warm):
+            warm()
+        self.search("warm up", 1)
+
     def search(self, query: str, k: int = 4) -> list[Passage]:
         """The `k` passages closest in meaning to `query`, best first."""
         if not query or not query.strip() or k < 1:

@@ -167,3 +167,12 @@ def test_the_journal_counts_a_sessions_messages(make_coach, recording_llm):
     coach.ask("first", "count1")
     coach.ask("second", "count1")
     assert coach.journal.count("count1") == len(coach.history("count1")) == 4
+
+
+def test_warm_up_warms_the_knowledge_base_and_makes_the_model_client(make_coach, recording_llm, knowledge_base, monkeypatch):
+    # coach serve calls this before its first request: every embedding-model copy loads then, not mid-turn.
+    warmed = []
+    monkeypatch.setattr(knowledge_base, "warm_up", lambda: warmed.append("knowledge"))
+    coach = make_coach(llm=recording_llm(["ok"]))
+    coach.warm_up()
+    assert warmed == ["knowledge"] and coach.llm is not None

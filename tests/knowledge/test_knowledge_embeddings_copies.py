@@ -82,3 +82,19 @@ def test_the_knowledge_base_embeds_with_the_settings_copies(tmp_path):
 
     kb = KnowledgeBase.open(settings=KnowledgeSettings(home=tmp_path, embed_copies=2), sync=False)
     assert isinstance(kb.embeddings, E5Embeddings) and kb.embeddings.copies == 2
+
+
+def test_warming_the_knowledge_base_loads_every_copy(tmp_path):
+    from knowledge import KnowledgeBase
+    from knowledge.embeddings import _load
+
+    warmed = []
+
+    class Recording(E5Embeddings):
+        def warm_up(self) -> None:
+            warmed.append(self.copies)
+            super().warm_up()
+
+    kb = KnowledgeBase.open(settings=KnowledgeSettings(home=tmp_path), embeddings=Recording(num_threads=1, copies=2))
+    kb.warm_up()
+    assert warmed == [2] and _load(1, 2).loaded == 2
