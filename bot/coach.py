@@ -131,6 +131,23 @@ class Coach:
         vectors = self._query_vectors.vectors(session_id, texts)
         return knowledge.search_by_vector(query_vector(texts, vectors), k or self.settings.retrieval_k)
 
+    def passages_for(
+        self,
+        message: str,
+        history: list[ChatMessage] | None = None,
+        k: int | None = None,
+        *,
+        session_id: str | None = None,
+        vector: list[float] | None = None,
+    ) -> list[Passage]:
+        """The passages a coach would quote for this turn: the message read with its context (the
+        conversation so far). Both coaches use it; `kb.search()` stays for plain queries.
+        `vector`, when given, is the message's query embedding already computed this turn."""
+        from .retrieval import retrieval_texts
+
+        texts = retrieval_texts(message, history or [])
+        return self.retrieve(session_id or "", texts, k)
+
     def passages(self, ids: list[str]) -> list[Passage]:
         """The passages with these ids (those still in the knowledge base), e.g. to show a past reply's sources."""
         return self.knowledge.get(list(dict.fromkeys(ids)))

@@ -137,3 +137,6 @@ class CoachReply(BaseModel):
     language: Language = "en"
     error: str | None = Field(default=None, description="set when the reply is a failure notice, not coaching")
     partial: bool = Field(default=False, description="the model's stream broke off; text is what arrived")
+    options: list[str] = Field(
+        default_factory=list, description="choices the person can pick with one click or a number (quick replies)"
+    )

@@ -26,6 +26,11 @@ class Passage(BaseModel):
     def cite(self) -> str:
         return f"[{self.id}]"
 
+    def rendering(self, lang: str) -> str | None:
+        """The project's own rendering of this passage in `lang` (never the author's words), or
+        None where there is none or `lang` is the passage's own language."""
+        return None
+
 
 def passage_id(prefix: str, source: str, text: str, occurrence: int = 0) -> str:
     """A stable id: the same source and text always give the same id."""
