@@ -116,20 +116,29 @@ class Coach:
         return self.knowledge.search(query, k or self.settings.retrieval_k)
 
     def retrieve(self, session_id: str, texts: list[str], k: int | None = None) -> list[Passage]:
-        """Passages for a turn's texts (see bot/retrieval.py): one query from their vectors, the
-        session's previous turn reused rather than embedded again."""
-        from .retrieval import SessionQueryVectors, query_vector
-
+        """Passages for a turn whose message is `texts[-1]` (the model chain's way in): turn
+        retrieval with the session's journalled history and stage."""
         texts = [t for t in texts if t.strip()]
         if not texts:
             return []
+        message, history, stage = texts[-1], [], None
+        if session_id:
+            history = self.journal.messages(check_session_id(session_id), limit=self.settings.history_turns)
+            if history and history[-1].role == "user" and history[-1].content == message:
+                history = history[:-1]  # the turn's own message, journalled before the reply
+            stage = self.state(session_id).stage.value
+        return self.passages_for(message, history, k, session_id=session_id, stage=stage)
+
+    def _session_vectors(self) -> Any:
+        """Each session's recent query vectors (bot/retrieval.py SessionQueryVectors)."""
+        from .retrieval import SessionQueryVectors
+
         knowledge = self.knowledge  # opened (under _open_lock) before that lock is taken below
         if self._query_vectors is None:
             with self._open_lock:
                 if self._query_vectors is None:
                     self._query_vectors = SessionQueryVectors(knowledge.embeddings.embed_query)
-        vectors = self._query_vectors.vectors(session_id, texts)
-        return knowledge.search_by_vector(query_vector(texts, vectors), k or self.settings.retrieval_k)
+        return self._query_vectors
 
     def passages_for(
         self,
@@ -139,14 +148,35 @@ class Coach:
         *,
         session_id: str | None = None,
         vector: list[float] | None = None,
+        stage: str | Stage | None = None,
     ) -> list[Passage]:
         """The passages a coach would quote for this turn: the message read with its context (the
-        conversation so far). Both coaches use it; `kb.search()` stays for plain queries.
-        `vector`, when given, is the message's query embedding already computed this turn."""
-        from .retrieval import retrieval_texts
+        coach's question it answers, the stage, the previous message; bot/turn_retrieval.py).
+        Both coaches use it; `kb.search()` stays for plain queries. `vector`, when given, is the
+        message's query embedding already computed this turn (nothing is embedded twice). The
+        stage, when not given, is the session's."""
+        from .retrieval import query_vector
+        from .turn_retrieval import Turn, rank_turn
 
-        texts = retrieval_texts(message, history or [])
-        return self.retrieve(session_id or "", texts, k)
+        if not message or not message.strip():
+            return []
+        if stage is None and session_id:
+            stage = self.state(session_id).stage
+        stage = stage.value if isinstance(stage, Stage) else stage
+        turn = Turn.of(message, history or [], stage)
+        vectors = self._session_vectors()
+        key = session_id or ""
+        if vector is not None:
+            vectors.remember(key, message, list(vector))
+        texts = list(turn.texts)
+        query = query_vector(texts, vectors.vectors(key, texts))
+        return rank_turn(self.knowledge, turn, query, k or self.settings.retrieval_k)
+
+    def claim_passages(self, number: int) -> list[Passage]:
+        """The passages that back COACHING.md's claim `number` (1-5), e.g. claim 2 (imitation early)."""
+        from .claims import passages_for_claim
+
+        return passages_for_claim(number, self.knowledge)
 
     def passages(self, ids: list[str]) -> list[Passage]:
         """The passages with these ids (those still in the knowledge base), e.g. to show a past reply's sources."""

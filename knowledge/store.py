@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,9 @@ from .corpus import builtin_passages, works
 from .passages import Passage, split_passages
 
 if TYPE_CHECKING:
+    from .views import ViewIndex
+
+if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
     from .settings import KnowledgeSettings
@@ -22,6 +27,35 @@ if TYPE_CHECKING:
 BUILTIN_KIND = "builtin"
 DOCUMENT_KIND = "document"
 Progress = Callable[[int, int], None]
+GENERATION_FILE = "coach-generation"
+OVERFETCH = 8
+
+
+class Generation:
+    """A file that every write to the store replaces, so other processes can tell it changed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen = self._stamp()
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    def changed(self) -> bool:
+        return self._stamp() != self._seen
+
+    def seen(self) -> None:
+        self._seen = self._stamp()
+
+    def bump(self) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}")
+        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+        os.replace(tmp, self.path)  # a new inode: a reader never mistakes it for the old one
+        self.seen()
 
 
 @dataclass
@@ -83,7 +117,14 @@ class KnowledgeBase:
     """Search the essay (and the user's own documents) by meaning, in Korean or English."""
 
     def __init__(
-        self, collection: Any, embeddings: Embeddings, max_document_bytes: int = 2_000_000, *, client: Any = None
+        self,
+        collection: Any,
+        embeddings: Embeddings,
+        max_document_bytes: int = 2_000_000,
+        *,
+        client: Any = None,
+        reopen: Callable[[], Any] | None = None,
+        generation_file: Path | None = None,
     ) -> None:
         # The chromadb collection itself: going through langchain_chroma would import LangChain's
         # retriever and tracing stack (~0.5-0.8 s), a third of a cold `coach search`.
@@ -92,6 +133,13 @@ class KnowledgeBase:
         self.max_document_bytes = max_document_bytes
         self._client = client
         self._vectorstore: Any = None
+        # An embedded store is not shared between processes: a writer (`coach ingest`) bumps the
+        # generation file, and a reader that sees it change reopens its client (see `_fresh`).
+        self._reopen = reopen
+        self._generation = Generation(generation_file) if generation_file else None
+        self._lock = threading.RLock()
+        self._views: ViewIndex | None = None
+        self._has_documents: bool | None = None
 
     @property
     def vectorstore(self) -> Any:
@@ -127,11 +175,23 @@ class KnowledgeBase:
 
             embeddings = E5Embeddings(num_threads=settings.embed_threads, copies=settings.embed_copies)
         # As langchain_chroma creates it: no chromadb embedding function (vectors come from `embeddings`).
-        client = _client(settings)
-        collection = client.get_or_create_collection(
-            name=collection_name(embeddings), embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        name = collection_name(embeddings)
+
+        def connect() -> tuple[Any, Any]:
+            client = _client(settings)
+            return client, client.get_or_create_collection(
+                name=name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+
+        client, collection = connect()
+        kb = cls(
+            collection,
+            embeddings,
+            max_document_bytes=settings.max_document_bytes,
+            client=client,
+            reopen=None if settings.chroma_url else connect,
+            generation_file=None if settings.chroma_url else settings.chroma_dir / GENERATION_FILE,
         )
-        kb = cls(collection, embeddings, max_document_bytes=settings.max_document_bytes, client=client)
         if sync:
             kb.sync()
         return kb
@@ -145,6 +205,7 @@ class KnowledgeBase:
         if callable(warm):
             warm()
         self.search("warm up", 1)
+        self.views()
 
     def search(self, query: str, k: int = 4) -> list[Passage]:
         """The `k` passages closest in meaning to `query`, best first."""
@@ -156,29 +217,129 @@ class KnowledgeBase:
         """The `k` passages closest to a query already embedded with `self.embeddings.embed_query`."""
         if k < 1:
             return []
-        hits = self.collection.query(
-            query_embeddings=[list(vector)],
-            n_results=k,
-            include=["documents", "metadatas", "distances"],
-        )
+        return self._nearest(vector, k)
+
+    def _nearest(self, vector: Sequence[float], k: int, where: dict | None = None) -> list[Passage]:
+        # A few more than k: an index entry whose passage was just removed comes back without its
+        # text and is dropped, and k passages still come back.
+        self._fresh()
+        with self._lock:
+            hits = self.collection.query(
+                query_embeddings=[list(vector)],
+                n_results=k + OVERFETCH,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         return [
             self._passage(pid, text, metadata, 1.0 - distance)
             for pid, text, metadata, distance in zip(
                 hits["ids"][0], hits["documents"][0], hits["metadatas"][0], hits["distances"][0]
             )
             if text is not None
+        ][:k]
+
+    def search_views(
+        self,
+        vector: Sequence[float],
+        k: int = 4,
+        *,
+        text: str = "",
+        boosts: dict[str, float] | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> list[Passage]:
+        """The `k` best passages for a query vector, each built-in passage scored on all its views
+        (its text, renderings, gist, questions it answers) and `text` matched lexically, the user's
+        documents on their text (see knowledge/ranking.py). `boosts` adds a prior per passage id."""
+        from .ranking import rank
+
+        if k < 1:
+            return []
+        index = self.views()
+        documents = self._nearest(vector, k, where={"kind": DOCUMENT_KIND}) if self._documents_present() else []
+        return rank(index, vector, k, text=text, documents=documents, boosts=boosts, weights=weights)
+
+    def views(self) -> ViewIndex:
+        """The built-in passages with all their vectors, in memory (the notes' vectors are embedded
+        into their own collection on first use, then only when a note changes)."""
+        self._fresh()
+        index = self._views
+        if index is not None:
+            return index
+        with self._lock:
+            if self._views is None:
+                self._views = self._load_views()
+            return self._views
+
+    def _load_views(self) -> ViewIndex:
+        from .corpus import notes
+        from .ranking import tokenize
+        from .views import ViewIndex, sync_views
+
+        store = self._views_collection()
+        if sync_views(store, self.embeddings, notes()):
+            self._bumped()
+        got = self.collection.get(where={"kind": BUILTIN_KIND}, include=["documents", "metadatas", "embeddings"])
+        passages = [self._passage(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        order = sorted(range(len(passages)), key=lambda i: (passages[i].source, passages[i].position))
+        rows = store.get(include=["documents", "metadatas", "embeddings"])
+        view_rows = [
+            (m.get("passage", ""), m.get("view", ""), t, v)
+            for t, m, v in zip(rows["documents"], rows["metadatas"], rows["embeddings"])
         ]
+        return ViewIndex.build(
+            [passages[i] for i in order], [got["embeddings"][i] for i in order], view_rows, tokenize
+        )
+
+    def _views_collection(self) -> Any:
+        return self._client.get_or_create_collection(
+            name=f"{self.collection.name}-views"[:200], embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    def _documents_present(self) -> bool:
+        if self._has_documents is None:
+            with self._lock:
+                self._has_documents = bool(self.collection.get(where={"kind": DOCUMENT_KIND}, limit=1, include=[])["ids"])
+        return self._has_documents
+
+    # -- other processes' writes -------------------------------------------------------------
+
+    def _fresh(self) -> None:
+        """Reopen the embedded store when another process wrote to it since we last looked.
+        Chroma's embedded client keeps its index in memory and never rereads it; closing every
+        client of the path (Chroma's public `close()`) and opening a new one reads the store again."""
+        if self._generation is None or not self._generation.changed():
+            return
+        with self._lock:
+            if not self._generation.changed():
+                return
+            self._generation.seen()
+            if self._reopen is not None and self._client is not None:
+                self._client.close()
+                self._client, self.collection = self._reopen()
+                self._vectorstore = None
+            self._views = None
+            self._has_documents = None
+
+    def _bumped(self) -> None:
+        """After a write: other processes will see the store changed; this one already knows."""
+        self._has_documents = None
+        if self._generation is not None:
+            self._generation.bump()
 
     def get(self, ids: Iterable[str]) -> list[Passage]:
         ids = list(ids)
         if not ids:
             return []
-        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        self._fresh()
+        with self._lock:
+            got = self.collection.get(ids=ids, include=["documents", "metadatas"])
         by_id = {i: self._passage(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
         return [by_id[i] for i in ids if i in by_id]
 
     def count(self) -> int:
-        return self.collection.count()
+        self._fresh()
+        with self._lock:
+            return self.collection.count()
 
     @staticmethod
     def _passage(pid: str | None, text: str, metadata: dict | None, score: float | None = None) -> Passage:
@@ -202,6 +363,9 @@ class KnowledgeBase:
             report += self._sync_source(work.source, [p for p in wanted if p.source == work.source], BUILTIN_KIND)
         for source in self._sources(BUILTIN_KIND) - {w.source for w in works()}:
             report += self._sync_source(source, [], BUILTIN_KIND)
+        if report.changed:
+            self._views = None
+            self._bumped()
         return report
 
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
@@ -234,6 +398,8 @@ class KnowledgeBase:
             done += len(passages)
             if progress:
                 progress(done, total)
+        if report.changed:
+            self._bumped()
         return report
 
     def _sources(self, kind: str) -> set[str]:
@@ -241,6 +407,7 @@ class KnowledgeBase:
         return {m.get("source", "") for m in got["metadatas"]}
 
     def _sync_source(self, source: str, passages: list[Passage], kind: str) -> SyncReport:
+        self._fresh()
         existing = self.collection.get(where={"source": source}, include=["metadatas"])
         old_positions = {pid: int(m.get("position", -1)) for pid, m in zip(existing["ids"], existing["metadatas"])}
         new = [p for p in passages if p.id not in old_positions]
