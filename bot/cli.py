@@ -36,14 +36,23 @@ def search(
     query: Annotated[str, typer.Argument(help="a question, in Korean or English")],
     k: Annotated[int, typer.Option("-k", "--top", min=1, max=50, help="how many passages")] = 4,
 ) -> None:
-    """Print the essay passages closest in meaning to QUERY, best first."""
+    """Print the essay passages closest in meaning to QUERY, best first (an English query also
+    gets each passage's English rendering, labelled)."""
     from knowledge import KnowledgeBase
 
+    from .export import RENDERING_LABEL
+    from .language import detect_language
     from .settings import Settings
 
-    for rank, passage in enumerate(KnowledgeBase.open(settings=Settings()).search(query, k), 1):
-        typer.echo(f"{rank}. [{passage.id}] score {passage.score:.3f}  ({passage.title or passage.source})")
+    english = detect_language(query, default="en") != "ko"
+    kb = KnowledgeBase.open(settings=Settings())
+    found = kb.search_views(kb.embeddings.embed_query(query), k, text=query) if query.strip() else []
+    for rank, passage in enumerate(found, 1):
+        typer.echo(f"{rank}. [{passage.id}]  ({passage.title or passage.source})")
         typer.echo("   " + passage.text.replace("\n", "\n   "))
+        rendering = passage.rendering("en") if english else None
+        if rendering:
+            typer.echo(f"   {RENDERING_LABEL}: " + rendering.replace("\n", "\n   "))
 
 
 @app.command()

@@ -213,7 +213,9 @@ class Coach:
     def export(self, session_id: str, fmt: str = "md") -> str:
         from .export import export_session
 
-        return export_session(self.state(session_id), self.history(session_id), fmt)
+        messages = self.history(session_id)
+        cited = self.passages([i for m in messages for i in m.sources])
+        return export_session(self.state(session_id), messages, fmt, cited)
 
     def record_review(self, session_id: str, experiment_id: str, review: Review) -> SessionState:
         """Store how an experiment went; the coach sees it from the next turn on."""

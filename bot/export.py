@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .models import CARD_FIELDS, ChatMessage, SessionState
 
+if TYPE_CHECKING:
+    from knowledge import Passage
 
-def export_session(state: SessionState, messages: list[ChatMessage], fmt: str = "md") -> str:
+# A rendering is the project's paraphrase, never the author's words, and says so wherever it appears.
+RENDERING_LABEL = "English rendering"
+
+
+def export_session(
+    state: SessionState, messages: list[ChatMessage], fmt: str = "md", passages: Sequence[Passage] = ()
+) -> str:
+    """The session as Markdown or JSON; `passages` (those the replies cite) are quoted at the end,
+    in the essay's Korean, with their English rendering, labelled, in an English session."""
+    english = state.language != "ko"
     if fmt == "json":
         return json.dumps(
             {
                 "session": state.model_dump(mode="json", exclude={"guided"}),
                 "messages": [m.model_dump(mode="json") for m in messages],
+                "passages": [
+                    {"id": p.id, "text": p.text}
+                    | ({"english_rendering": r, "rendering_label": RENDERING_LABEL} if english and (r := p.rendering("en")) else {})
+                    for p in passages
+                ],
             },
             ensure_ascii=False,
             indent=2,
@@ -47,6 +65,14 @@ def export_session(state: SessionState, messages: list[ChatMessage], fmt: str = 
         lines += [f"**{who}** ({stamp}):", "", m.content, ""]
         if m.sources:
             lines += ["Sources: " + ", ".join(f"[{s}]" for s in m.sources), ""]
+    if passages:
+        lines += ["## Passages cited", ""]
+        for p in passages:
+            lines += [f"**[{p.id}]**", "", *(f"> {line}" for line in p.text.splitlines()), ""]
+            rendering = p.rendering("en") if english else None
+            if rendering:
+                lines += [f"*{RENDERING_LABEL}* (the project's, not the author's words):", ""]
+                lines += [*(f"> {line}" for line in rendering.splitlines()), ""]
     return "\n".join(lines)
 
 

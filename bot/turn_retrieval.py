@@ -1,9 +1,11 @@
 """Turn retrieval: the passages a coach would quote for one turn of conversation.
 
 A message is read with its context: the previous user message when it leans on it (bot/retrieval.py),
-the stage (the claims a coach most often quotes there, bot/text/claims.toml, are a prior), and the
-coach's question being answered (matched lexically against the passages and their notes; embedding
-it as well would be a second query embedding, and it did not pay for itself on bench/retrieval.py).
+the stage (the claims a coach most often quotes there, bot/text/claims.toml, are a prior), and, for a
+short answer ("my manager's", "네, 아직 초반이요"), the coach's question it answers, matched lexically
+against the passages and their notes. On bench/retrieval.py's longer answers the question did not
+help (lexically, or embedded as a second query: +0.04 recall@3 in Korean for a second embedding a
+turn), so a long message stands on its own words.
 The ranking itself (every view of a passage, standardised, plus lexical scores) is
 `KnowledgeBase.search_views`.
 """
@@ -16,14 +18,14 @@ from typing import TYPE_CHECKING
 
 from .claims import stage_passages
 from .models import ChatMessage
-from .retrieval import retrieval_texts
+from .retrieval import SHORT_MESSAGE, retrieval_texts
 
 if TYPE_CHECKING:
     from knowledge import KnowledgeBase, Passage
 
 # In standard deviations of the combined score (measured on bench/retrieval.py's tuning turns).
 STAGE_PRIOR = 1.0
-QUESTION_WEIGHT = 0.5
+QUESTION_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def turn_boosts(turn: Turn, knowledge: KnowledgeBase) -> dict[str, float]:
     for pid in stage_passages(turn.stage or ""):
         boosts[pid] = boosts.get(pid, 0.0) + STAGE_PRIOR
     index = knowledge.views()
-    if turn.question and QUESTION_WEIGHT and index.lexical is not None and index.tokenize is not None:
+    if turn.question and len(turn.message) < SHORT_MESSAGE and QUESTION_WEIGHT and index.lexical is not None and index.tokenize is not None:
         scores = [float(s) for s in index.lexical.get_scores(index.tokenize(turn.question))]
         if scores and max(scores) > 0:
             mean = sum(scores) / len(scores)

@@ -176,7 +176,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
             try:
                 messages = coach.history(session_id)
                 cited = coach.passages([i for m in messages for i in m.sources])
-                chat = views.chat_history(messages, {p.id: p for p in cited})
+                chat = views.chat_history(messages, {p.id: p for p in cited}, coach.state(session_id).language)
                 return {session: session_id, chatbot: chat, **panels(session_id)}
             except Exception:
                 log.exception("could not restore session %s", session_id)
@@ -224,7 +224,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 chat = base + [{"role": "assistant", "content": content}]
             else:
                 if reply is not None:
-                    content = views.bot_message(reply.text, reply.sources, error=bool(reply.error))
+                    content = views.bot_message(reply.text, reply.sources, error=bool(reply.error), language=reply.language)
                     chat = base + [{"role": "assistant", "content": content}]
             finally:
                 stream.close()  # a stopped turn releases its session at once

@@ -32,35 +32,50 @@ def _text(value: Any) -> str:
 # -- chat ------------------------------------------------------------------------------------
 
 
-def sources_block(passages: Iterable[Passage], ids: Iterable[str] = ()) -> str:
-    """A collapsed "Sources" block for the end of a reply: passage ids, then their words."""
+def sources_block(passages: Iterable[Passage], ids: Iterable[str] = (), language: str | None = None) -> str:
+    """A collapsed "Sources" block for the end of a reply: passage ids, then their words, best first.
+
+    The essay's Korean is always there; in an English conversation a passage's English rendering
+    (the project's, labelled as such) comes first and the Korean original is folded beside it.
+    No similarity score is shown: the order is the ranking."""
     passages = list(passages)
     known = {p.id for p in passages}
     missing = [i for i in ids if i not in known]
     if not passages and not missing:
         return ""
+    labels = words()
     all_ids = [p.id for p in passages] + missing
     summary = " ".join(f'<code class="pid">{escape(i)}</code>' for i in all_ids)
-    quotes = "".join(
-        f'<blockquote class="coach-passage"><code class="pid">{escape(p.id)}</code>'
-        + (f' <span class="coach-score">{p.score:.2f}</span>' if p.score is not None else "")
-        + f"<br>{_text(p.text)}</blockquote>"
-        for p in passages
-    )
+    quotes = []
+    for p in passages:
+        rendering = p.rendering(language) if language and language != "ko" else None
+        head = f'<code class="pid">{escape(p.id)}</code>'
+        if rendering:
+            body = (
+                f'<span class="coach-rendering-label">{escape(labels["rendering_label"])}</span><br>{_text(rendering)}'
+                f'<details class="coach-original"><summary>{escape(labels["original_label"])}</summary>{_text(p.text)}</details>'
+            )
+        else:
+            body = _text(p.text)
+        quotes.append(f'<blockquote class="coach-passage">{head}<br>{body}</blockquote>')
     return (
-        f'<details class="coach-sources"><summary>{escape(words()["sources"])} {len(all_ids)} &nbsp;{summary}</summary>'
-        f"{quotes}</details>"
+        f'<details class="coach-sources"><summary>{escape(labels["sources"])} {len(all_ids)} &nbsp;{summary}</summary>'
+        f'{"".join(quotes)}</details>'
     )
 
 
-def bot_message(text: str, passages: Iterable[Passage] = (), ids: Iterable[str] = (), error: bool = False) -> str:
+def bot_message(
+    text: str, passages: Iterable[Passage] = (), ids: Iterable[str] = (), error: bool = False, language: str | None = None
+) -> str:
     """A reply as the chat shows it: the text, then its sources, so they stay with their reply."""
     body = f"⚠️ {text}" if error else text
-    block = sources_block(passages, ids)
+    block = sources_block(passages, ids, language)
     return f"{body}\n\n{block}" if block else body
 
 
-def chat_history(messages: Iterable[ChatMessage], passages: Mapping[str, Passage]) -> list[dict]:
+def chat_history(
+    messages: Iterable[ChatMessage], passages: Mapping[str, Passage], language: str | None = None
+) -> list[dict]:
     """Journalled messages as Chatbot messages, each reply with its sources."""
     shown = []
     for m in messages:
@@ -68,7 +83,7 @@ def chat_history(messages: Iterable[ChatMessage], passages: Mapping[str, Passage
             shown.append({"role": "user", "content": m.content})
         else:
             found = [passages[i] for i in m.sources if i in passages]
-            shown.append({"role": "assistant", "content": bot_message(m.content, found, m.sources)})
+            shown.append({"role": "assistant", "content": bot_message(m.content, found, m.sources, language=language)})
     return shown
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,12 +56,21 @@ def test_coach_ask_through_an_openai_compatible_server(fake_openai, coach_home):
     assert "compatible" in done.stderr and "cli1" in done.stderr
 
 
-def test_search_prints_ranked_passages_with_ids_and_scores():
+def test_search_prints_ranked_passages_with_ids_and_no_raw_score():
     result = runner.invoke(app, ["search", "남을 따라 하면 한계가 있나요?", "-k", "2"])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line[:2] in ("1.", "2.")]
     assert len(lines) == 2
-    assert all("[essay-" in line and "score 0." in line for line in lines)
+    assert all("[essay-" in line for line in lines)
+    assert not re.search(r"\b0\.\d{2,}", result.output)  # no cosine a reader cannot interpret
+    assert "English rendering" not in result.output  # a Korean query reads the Korean only
+
+
+def test_an_english_search_shows_the_labelled_rendering():
+    result = runner.invoke(app, ["search", "Why can't copying my mentor make me better than them?", "-k", "3"])
+    assert result.exit_code == 0, result.output
+    assert "절대로 그 사람을 뛰어넘을 수 없다" in result.output  # the README's example finds its passage
+    assert "English rendering: " in result.output and "you can never get past them" in result.output
 
 
 def test_ingest_reports_skipped_files(tmp_path):
