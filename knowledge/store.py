@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from urllib.parse import urlparse
 
 from . import documents
 from .corpus import builtin_passages, works
+from .generation import GENERATION_FILE, Generation
 from .passages import Passage, split_passages
 
 if TYPE_CHECKING:
@@ -27,35 +27,7 @@ if TYPE_CHECKING:
 BUILTIN_KIND = "builtin"
 DOCUMENT_KIND = "document"
 Progress = Callable[[int, int], None]
-GENERATION_FILE = "coach-generation"
 OVERFETCH = 8
-
-
-class Generation:
-    """A file that every write to the store replaces, so other processes can tell it changed."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._seen = self._stamp()
-
-    def _stamp(self) -> tuple[int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return None
-        return st.st_ino, st.st_mtime_ns
-
-    def changed(self) -> bool:
-        return self._stamp() != self._seen
-
-    def seen(self) -> None:
-        self._seen = self._stamp()
-
-    def bump(self) -> None:
-        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}")
-        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
-        os.replace(tmp, self.path)  # a new inode: a reader never mistakes it for the old one
-        self.seen()
 
 
 @dataclass
@@ -273,27 +245,15 @@ class KnowledgeBase:
     def _load_views(self) -> ViewIndex:
         from .corpus import notes
         from .ranking import tokenize
-        from .views import ViewIndex, sync_views
+        from .views import load_index
 
-        store = self._views_collection()
-        if sync_views(store, self.embeddings, notes()):
-            self._bumped()
-        got = self.collection.get(where={"kind": BUILTIN_KIND}, include=["documents", "metadatas", "embeddings"])
-        passages = [self._passage(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
-        order = sorted(range(len(passages)), key=lambda i: (passages[i].source, passages[i].position))
-        rows = store.get(include=["documents", "metadatas", "embeddings"])
-        view_rows = [
-            (m.get("passage", ""), m.get("view", ""), t, v)
-            for t, m, v in zip(rows["documents"], rows["metadatas"], rows["embeddings"])
-        ]
-        return ViewIndex.build(
-            [passages[i] for i in order], [got["embeddings"][i] for i in order], view_rows, tokenize
-        )
-
-    def _views_collection(self) -> Any:
-        return self._client.get_or_create_collection(
+        views = self._client.get_or_create_collection(
             name=f"{self.collection.name}-views"[:200], embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
+        index, changed = load_index(self.collection, views, self.embeddings, notes(), tokenize, self._passage)
+        if changed:
+            self._bumped()
+        return index
 
     def _documents_present(self) -> bool:
         if self._has_documents is None:

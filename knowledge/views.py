@@ -136,6 +136,28 @@ class ViewIndex:
         return cls(list(passages), vectors, views, lexical, tokenize)
 
 
+def load_index(
+    collection: Any,
+    views: Any,
+    embeddings: Any,
+    notes: dict[str, PassageNotes],
+    tokenize: Callable[[str], list[str]],
+    passage: Callable[[str, str, dict | None], Passage],
+) -> tuple[ViewIndex, bool]:
+    """The built-in passages of `collection` (metadata kind "builtin") with their notes' vectors from
+    `views` (synced first); also whether the views collection changed."""
+    changed = sync_views(views, embeddings, notes)
+    got = collection.get(where={"kind": "builtin"}, include=["documents", "metadatas", "embeddings"])
+    passages = [passage(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+    order = sorted(range(len(passages)), key=lambda i: (passages[i].source, passages[i].position))
+    rows = views.get(include=["documents", "metadatas", "embeddings"])
+    view_rows = [
+        (m.get("passage", ""), m.get("view", ""), t, v) for t, m, v in zip(rows["documents"], rows["metadatas"], rows["embeddings"])
+    ]
+    index = ViewIndex.build([passages[i] for i in order], [got["embeddings"][i] for i in order], view_rows, tokenize)
+    return index, changed
+
+
 def write_shipped_vectors() -> str:
     """Embed every note with the default model and write the shipped file (run after editing notes)."""
     import numpy as np
@@ -161,4 +183,4 @@ if __name__ == "__main__":
     print(write_shipped_vectors())
 
 
-__all__ = ["VIEWS", "ViewIndex", "ViewText", "embed_queries", "sync_views", "view_texts"]
+__all__ = ["VIEWS", "ViewIndex", "ViewText", "embed_queries", "load_index", "sync_views", "view_texts"]
