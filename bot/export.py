@@ -11,7 +11,7 @@ def export_session(state: SessionState, messages: list[ChatMessage], fmt: str = 
     if fmt == "json":
         return json.dumps(
             {
-                "session": state.model_dump(mode="json", exclude={"guided"}),
+                "session": state.model_dump(mode="json", exclude={"guided", "owner"}),
                 "messages": [m.model_dump(mode="json") for m in messages],
             },
             ensure_ascii=False,

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from . import documents
+from .damage import KnowledgeProblem, damaged, read_manifest, write_manifest
+from .private import private_dir, tighten_tree
 from .corpus import builtin_passages, works
 from .passages import Passage, split_passages
 
@@ -75,7 +77,7 @@ def _client(settings: KnowledgeSettings) -> Any:
             ssl=url.scheme == "https",
             settings=chroma_settings,
         )
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.chroma_dir)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
@@ -92,6 +94,8 @@ class KnowledgeBase:
         self.max_document_bytes = max_document_bytes
         self._client = client
         self._vectorstore: Any = None
+        self.home: Path | None = None  # where the list of ingested documents is kept (embedded store only)
+        self.notices: list[str] = []  # what the person should know about the store (e.g. documents lost)
 
     @property
     def vectorstore(self) -> Any:
@@ -126,14 +130,33 @@ class KnowledgeBase:
             from .embeddings import E5Embeddings
 
             embeddings = E5Embeddings(num_threads=settings.embed_threads, copies=settings.embed_copies)
-        # As langchain_chroma creates it: no chromadb embedding function (vectors come from `embeddings`).
-        client = _client(settings)
-        collection = client.get_or_create_collection(
-            name=collection_name(embeddings), embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
-        kb = cls(collection, embeddings, max_document_bytes=settings.max_document_bytes, client=client)
-        if sync:
-            kb.sync()
+        embedded = not settings.chroma_url
+        fresh = embedded and not (settings.chroma_dir / "chroma.sqlite3").exists()
+        try:
+            # As langchain_chroma creates it: no chromadb embedding function (vectors come from `embeddings`).
+            client = _client(settings)
+            collection = client.get_or_create_collection(
+                name=collection_name(embeddings), embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+            kb = cls(collection, embeddings, max_document_bytes=settings.max_document_bytes, client=client)
+            if sync:
+                kb.sync()
+        except (KnowledgeProblem, ValueError):
+            raise
+        except Exception as exc:  # chromadb's errors about its files: name the file, say what to do
+            if not embedded:
+                raise
+            raise damaged(settings.chroma_dir, exc) from None
+        if embedded:
+            kb.home = settings.home
+            tighten_tree(settings.chroma_dir)
+            lost = read_manifest(settings.home) if fresh else []
+            if lost:
+                kb.notices.append(
+                    f"The knowledge store {settings.chroma_dir / 'chroma.sqlite3'} was missing and was rebuilt from the "
+                    f"essay only: your {len(lost)} ingested document(s) are not in it. "
+                    "Run `coach doctor --repair` to add them back."
+                )
         return kb
 
     # -- reading -----------------------------------------------------------------------------
@@ -227,6 +250,7 @@ class KnowledgeBase:
         for source in self._sources(DOCUMENT_KIND):
             if source not in present and any(source.startswith(f + os.sep) for f in folders) and not Path(source).exists():
                 plans.append((source, []))
+        self._record(plans)
         total = sum(len(passages) for _, passages in plans)
         done = 0
         for source, passages in plans:
@@ -235,6 +259,18 @@ class KnowledgeBase:
             if progress:
                 progress(done, total)
         return report
+
+    def _record(self, plans: list[tuple[str, list[Passage]]]) -> None:
+        """Keep the list of ingested documents outside Chroma, so a lost store can be rebuilt."""
+        if self.home is None:
+            return
+        sources = set(read_manifest(self.home)) | self._sources(DOCUMENT_KIND)
+        for source, passages in plans:
+            (sources.add if passages else sources.discard)(source)
+        try:
+            write_manifest(self.home, sorted(sources))
+        except OSError:
+            pass  # a read-only home: the store itself still takes the documents or fails by name
 
     def _sources(self, kind: str) -> set[str]:
         got = self.collection.get(where={"kind": kind}, include=["metadatas"])
