@@ -97,14 +97,17 @@ def _valid_session(session_id) -> str | None:
         return None
 
 
+_OUR_TEMP = [""]  # the GRADIO_TEMP_DIR this module set, if any
+
+
 def _private_temp(home: Path) -> None:
     """Gradio's temp folder under COACH_HOME (0700), emptied now; and old exports of earlier versions
     (their `coach-export-*` folders in the system temp folder) removed."""
-    if not os.environ.get("GRADIO_TEMP_DIR"):
+    if os.environ.get("GRADIO_TEMP_DIR", "") in ("", _OUR_TEMP[0]):  # one the person set stays theirs
         folder = Path(home) / "gradio-tmp"
         try:
             shutil.rmtree(folder, ignore_errors=True)
-            os.environ["GRADIO_TEMP_DIR"] = str(private_dir(folder))
+            os.environ["GRADIO_TEMP_DIR"] = _OUR_TEMP[0] = str(private_dir(folder))
         except OSError:
             log.warning("could not make a private temp folder in %s", home)
     for stale in Path(tempfile.gettempdir()).glob("coach-export-*"):
