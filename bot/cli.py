@@ -155,7 +155,7 @@ def export(
     """Print a session (conversation, strengths, experiments) as Markdown or JSON."""
     coach = _coach()
     try:
-        if coach.journal.load(session) is None:
+        if not coach.owns(session):
             _fail(f"No session {session!r}. See: coach sessions")
         typer.echo(coach.export(session, format))
     except ValueError as exc:
@@ -163,15 +163,21 @@ def export(
 
 
 @app.command()
-def forget(session: Annotated[str, typer.Argument(help="session id")]) -> None:
-    """Delete a session and everything in it."""
-    try:
-        gone = _coach().forget(session)
-    except ValueError as exc:
-        _fail(str(exc))
-    if not gone:
-        _fail(f"No session {session!r}.")
-    typer.echo(f"Forgot session {session}.")
+def forget(
+    session: Annotated[Optional[str], typer.Argument(help="session id")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="every session of yours")] = False,
+    user: Annotated[Optional[str], typer.Option("--user", help="every session of this login (coach users)")] = None,
+) -> None:
+    """Delete a session and everything in it (or, with --all, all of yours), from the journal file too."""
+    from .admin import forget_command
+
+    forget_command(_coach(), session, everything, user, _fail)
+
+
+from .admin import doctor, users  # noqa: E402  (typer commands; light imports only)
+
+app.add_typer(users, name="users")
+app.command()(doctor)
 
 
 def _plugins() -> None:
@@ -184,8 +190,19 @@ def _plugins() -> None:
 
 
 def main() -> None:
+    from knowledge.damage import KnowledgeProblem
+
+    from .journal import JournalProblem
+
+    import os
+
+    os.umask(0o077)  # what the coach writes under COACH_HOME is its owner's only
     _plugins()
-    app()
+    try:
+        app()
+    except (JournalProblem, KnowledgeProblem) as exc:  # a damaged or read-only file: one line that says what to do
+        typer.echo(str(exc), err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def export_session(
     if fmt == "json":
         return json.dumps(
             {
-                "session": state.model_dump(mode="json", exclude={"guided"}),
+                "session": state.model_dump(mode="json", exclude={"guided", "owner"}),
                 "messages": [m.model_dump(mode="json") for m in messages],
                 "passages": [
                     {"id": p.id, "text": p.text}

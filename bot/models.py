@@ -108,6 +108,8 @@ class SessionState(BaseModel):
     guided: dict = Field(default_factory=dict)
     offline_notice_shown: bool = False
     created_at: datetime = Field(default_factory=now)
+    # The person key of the session's owner (bot/people.py); the journal's column is the authority.
+    owner: str = "local"
 
     def open_experiments(self) -> list[ExperimentCard]:
         return [e for e in self.experiments if e.status != "reviewed"]

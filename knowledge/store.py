@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from . import documents
+from .damage import KnowledgeProblem, damaged, read_manifest, write_manifest
+from .private import private_dir, tighten_tree, writable
 from .corpus import builtin_passages, works
 from .generation import GENERATION_FILE, Generation
 from .passages import Passage, split_passages
@@ -81,8 +83,33 @@ def _client(settings: KnowledgeSettings) -> Any:
             ssl=url.scheme == "https",
             settings=chroma_settings,
         )
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    path = settings.chroma_dir
+    if path.exists() and not writable(path):
+        path = _readable_copy(path)
+    else:
+        private_dir(path)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _about_the_store(exc: BaseException) -> bool:
+    """An error from Chroma or SQLite (its files), not from, say, the embedding model."""
+    import sqlite3
+
+    return isinstance(exc, (sqlite3.Error, OSError, UnicodeError)) or type(exc).__module__.startswith(("chromadb", "sqlite3"))
+
+
+def _readable_copy(chroma_dir: Path) -> Path:
+    """A read-only store (a read-only COACH_HOME) is searched through a private copy, removed at exit:
+    Chroma writes to its files even to read them."""
+    import atexit
+    import shutil
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="coach-readonly-store-"))  # 0700
+    shutil.copytree(chroma_dir, copy, dirs_exist_ok=True)
+    tighten_tree(copy)
+    atexit.register(shutil.rmtree, copy, True)
+    return copy
 
 
 class KnowledgeBase:
@@ -112,6 +139,8 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._views: ViewIndex | None = None
         self._has_documents: bool | None = None
+        self.home: Path | None = None  # where the list of ingested documents is kept (embedded store only)
+        self.notices: list[str] = []  # what the person should know about the store (e.g. documents lost)
 
     @property
     def vectorstore(self) -> Any:
@@ -146,6 +175,13 @@ class KnowledgeBase:
             from .embeddings import E5Embeddings
 
             embeddings = E5Embeddings(num_threads=settings.embed_threads, copies=settings.embed_copies)
+        embedded = not settings.chroma_url
+        if embedded:
+            try:
+                os.fsencode(settings.chroma_dir).decode("utf-8")
+            except UnicodeError as exc:
+                raise damaged(settings.chroma_dir, exc) from None
+        fresh = embedded and not (settings.chroma_dir / "chroma.sqlite3").exists()
         # As langchain_chroma creates it: no chromadb embedding function (vectors come from `embeddings`).
         name = collection_name(embeddings)
 
@@ -155,17 +191,34 @@ class KnowledgeBase:
                 name=name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
 
-        client, collection = connect()
-        kb = cls(
-            collection,
-            embeddings,
-            max_document_bytes=settings.max_document_bytes,
-            client=client,
-            reopen=None if settings.chroma_url else connect,
-            generation_file=None if settings.chroma_url else settings.chroma_dir / GENERATION_FILE,
-        )
-        if sync:
-            kb.sync()
+        try:
+            client, collection = connect()
+            kb = cls(
+                collection,
+                embeddings,
+                max_document_bytes=settings.max_document_bytes,
+                client=client,
+                reopen=connect if embedded else None,
+                generation_file=settings.chroma_dir / GENERATION_FILE if embedded else None,
+            )
+            if sync:
+                kb.sync()
+        except (KnowledgeProblem, ValueError):
+            raise
+        except Exception as exc:  # chromadb's errors about its files: name the file, say what to do
+            if not embedded or not _about_the_store(exc):
+                raise
+            raise damaged(settings.chroma_dir, exc) from None
+        if embedded:
+            kb.home = settings.home if writable(settings.home) else None
+            tighten_tree(settings.chroma_dir)
+            lost = read_manifest(settings.home) if fresh else []
+            if lost:
+                kb.notices.append(
+                    f"The knowledge store {settings.chroma_dir / 'chroma.sqlite3'} was missing and was rebuilt from the "
+                    f"essay only: your {len(lost)} ingested document(s) are not in it. "
+                    "Run `coach doctor --repair` to add them back."
+                )
         return kb
 
     # -- reading -----------------------------------------------------------------------------
@@ -351,6 +404,7 @@ class KnowledgeBase:
         for source in self._sources(DOCUMENT_KIND):
             if source not in present and any(source.startswith(f + os.sep) for f in folders) and not Path(source).exists():
                 plans.append((source, []))
+        self._record(plans)
         total = sum(len(passages) for _, passages in plans)
         done = 0
         for source, passages in plans:
@@ -361,6 +415,18 @@ class KnowledgeBase:
         if report.changed:
             self._bumped()
         return report
+
+    def _record(self, plans: list[tuple[str, list[Passage]]]) -> None:
+        """Keep the list of ingested documents outside Chroma, so a lost store can be rebuilt."""
+        if self.home is None:
+            return
+        sources = set(read_manifest(self.home)) | self._sources(DOCUMENT_KIND)
+        for source, passages in plans:
+            (sources.add if passages else sources.discard)(source)
+        try:
+            write_manifest(self.home, sorted(sources))
+        except OSError:
+            pass  # a read-only home: the store itself still takes the documents or fails by name
 
     def _sources(self, kind: str) -> set[str]:
         got = self.collection.get(where={"kind": kind}, include=["metadatas"])

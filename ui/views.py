@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from bot.safe_text import safe_markdown
+
 if TYPE_CHECKING:
     from bot.models import ChatMessage, ExperimentCard, SessionState, Strength
     from knowledge import Passage
@@ -68,7 +70,7 @@ def bot_message(
     text: str, passages: Iterable[Passage] = (), ids: Iterable[str] = (), error: bool = False, language: str | None = None
 ) -> str:
     """A reply as the chat shows it: the text, then its sources, so they stay with their reply."""
-    body = f"⚠️ {text}" if error else text
+    body = safe_markdown(f"⚠️ {text}" if error else text)
     block = sources_block(passages, ids, language)
     return f"{body}\n\n{block}" if block else body
 
@@ -80,7 +82,7 @@ def chat_history(
     shown = []
     for m in messages:
         if m.role == "user":
-            shown.append({"role": "user", "content": m.content})
+            shown.append({"role": "user", "content": safe_markdown(m.content)})
         else:
             found = [passages[i] for i in m.sources if i in passages]
             shown.append({"role": "assistant", "content": bot_message(m.content, found, m.sources, language=language)})
@@ -208,7 +210,17 @@ def default_experiment(cards: Iterable[ExperimentCard]) -> str | None:
     return cards[-1].id if cards else None
 
 
-def session_summary(state: SessionState, messages: int) -> str:
+def download_link(href: str, label: str) -> str:
+    """A one-time link to an export (ui/downloads.py): it works once, for a few minutes."""
+    return (
+        f'<a class="coach-download" href="{escape(href)}" download rel="noopener noreferrer">⬇ {escape(label)}</a>'
+        f'<div class="coach-download-note">{escape(words()["session"]["once"])}</div>'
+    )
+
+
+def session_summary(state: SessionState, messages: int, started: bool = True) -> str:
+    if not started:
+        return words()["session"]["not_started"]
     return (
         f"Session `{state.session_id}` · started {state.created_at:%Y-%m-%d} · "
         f"{messages} messages · stage **{state.stage.value}**"
