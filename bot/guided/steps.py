@@ -81,6 +81,14 @@ def after_clue(t: Turn) -> None:
 
 
 def on_clue(t: Turn) -> None:
+    if not plausible_strength(t.msg) and t.own_strengths():
+        # A second short answer: kept, reflected tentatively, and open to correction on the next turn.
+        value = trim(cards.clean(t.msg).rstrip(" .!"), 60)
+        t.capture("strength").name = value
+        t.p.clues += 1
+        t.say("reflect.tentative", value=value)
+        after_clue(t)
+        return
     if not plausible_strength(t.msg):
         value = trim(cards.clean(t.msg).rstrip(" .!"), 60)
         t.p.tentative = Tentative(step="strengths_clue", value=value, evidence=t.msg)
@@ -252,7 +260,8 @@ def on_design_pick(t: Turn) -> None:
         days = parse_duration(t.msg)
         set_action(t, action, chosen, days=days)
         return
-    if u is not None and u.intent is Intent.YES and t.p.suggestion is not None:
+    refers = lex.has("refers_suggestion", t.msg) or (u is not None and u.intent is Intent.PICK and u.pick is None)
+    if t.p.suggestion is not None and (refers or (u is not None and u.intent is Intent.YES)):
         set_action(t, t.p.suggestion.action, t.p.suggestion)
         return
     if u is not None and u.intent is Intent.NO:
@@ -425,7 +434,9 @@ def on_shrink(t: Turn) -> None:
         changed = True
     elif minutes and old_minutes:
         action = card.action[: old_minutes.start(1)] + minutes.group(1) + card.action[old_minutes.end(1) :]
+        title = card.title
         cards.set_action(card, action, t.state.language, t.today(), days or card.duration_days)
+        card.title = title  # the same experiment, smaller: its name stays
         changed = True
     if days and days != card.duration_days:
         cards.set_duration(card, days, t.today(), t.state.language)
@@ -482,12 +493,15 @@ def correct_card(t: Turn) -> None:
     if card is None:
         card = t.card()
     changed = cards.correction(card, t.msg, t.state.language, t.today())
+    row = flow.step(t.p.step)
+    if changed is None and row is not None and substance(t.msg) >= 40 and row.name != "running":
+        row.handle(t)  # it only sounded like a change ("one call instead of two"): it answers the question
+        return
     if changed is None:
         t.parts.append(t.text("ask.card_which"))
         t.ask_again(back=True)
         return
     t.show_card("say.card_changed")
-    row = flow.step(t.p.step)
     if card.status == "running":
         t.ask("running")
     elif row is not None and row.card and row.needed is not None and not row.needed(t) and row.name != "card_confidence":

@@ -10,7 +10,7 @@ from knowledge.passages import Passage
 from ..language import detect_language
 from ..models import ChatMessage, ExperimentCard, SessionState, Stage, Strength
 from . import answers, flow, quotes, review, steps
-from .lexicon import first_clause, fragment, stable_index, words
+from .lexicon import first_clause, fragment, stable_index, substance, words
 from .progress import Progress
 from .understanding import Intent, Understanding
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .coach import GuidedCoach
 
 RETURN_AFTER = timedelta(hours=12)
+LONG_ANSWER = 100  # substance (letters, Hangul weighted) past which a message is an answer too
 CLUES = ("enjoy", "fast", "come_to_you", "tried", "free_week")
 
 
@@ -212,6 +213,12 @@ class Turn:
         elif u.intent is Intent.REPORT and step in (None, "open") and self.running_card() is None:
             self.say("say.no_experiment")
             self.ask("strengths_clue", index=CLUES.index("tried"))
+        elif u.intent is Intent.QUESTION and substance(self.msg) >= LONG_ANSWER and (row is not None or step is None):
+            # A long answer that ends with a question ("…, maybe that's normal?"): answer what we
+            # know how to, then take the rest as the answer it also is.
+            if u.topic:
+                self.answer_question(u, back=False)
+            (row.handle if row is not None else steps.on_open)(self)
         elif u.intent is Intent.QUESTION:
             self.answer_question(u)
         elif u.intent is Intent.ASK_IDEA:
@@ -242,7 +249,7 @@ class Turn:
         else:
             steps.on_open(self)
 
-    def answer_question(self, u: Understanding) -> None:
+    def answer_question(self, u: Understanding, back: bool = True) -> None:
         """Answer a question to the coach in a few lines, cite the essay, then go back to where we were."""
         found = answers.answer(u.topic, self.state.language) if u.topic else None
         if found is not None:
@@ -258,6 +265,8 @@ class Turn:
             if self.quote() is None:
                 self.parts.pop()
                 self.say("say.steer")
+        if not back:
+            return
         if self.p.step is None:
             self.ask("open")
         elif self.p.step == "running":

@@ -159,6 +159,8 @@ MARKER = 0.04
 TOPIC_MIN = 0.86
 
 _SHORT_ONLY = {Intent.DONT_KNOW, Intent.META, Intent.GREETING, Intent.YES, Intent.NO, Intent.PICK}
+_IDEA_FORM = re.compile(r"\b(?:idea|suggest|recommend|pick (?:one|for me)|example)\b|아이디어|제안|추천|골라|예시|뭘 하면", re.I)
+_REQUEST_FORM = re.compile(r"\b(?:tell me|give me|show me|translate|can you|could you|please)\b|주세요|해 ?줘|알려", re.I)
 _QUESTION_END = re.compile(r"\?\s*$|[까가나요죠]\?|(?:뭐예요|뭔가요|뭐죠|인가요|나요|을까요|ㄹ까요|는지요|건가요|무슨 뜻)\s*[.?]?\s*$")
 _QUESTION_START = re.compile(r"^\s*(?:what|why|how|who|where|when|is|are|can|could|do|does|did|should|will|would)\b", re.I)
 _NEGATION_AFTER = re.compile(r"^[^.,!?]{0,6}?(?:아니|않|안 |없|못)")
@@ -234,6 +236,17 @@ class Understander:
             if marked:
                 intents[intent.value] += MARKER if scores else 1.0
 
+        # Some intents need their form, not only a near example: a question is asked as one, an
+        # idea is asked for, another topic comes as a question or a request ("엑셀." is an answer).
+        form = {
+            Intent.QUESTION: question or bool(_QUESTION_START.search(text) and substance(text) < 80),
+            Intent.ASK_IDEA: markers[Intent.ASK_IDEA] or bool(_IDEA_FORM.search(text)),
+            Intent.OFF_TOPIC: markers[Intent.OFF_TOPIC] or question or bool(_REQUEST_FORM.search(text)),
+            Intent.DESIGN: markers[Intent.DESIGN],
+        }
+        for intent, present in form.items():
+            if not present:
+                intents[intent.value] = -1.0
         pick = self._pick(text, offered)
         exact = pick is not None and _same(text, offered[pick])
         if pick is not None and not numeric:
