@@ -116,7 +116,8 @@ def _embed_key(embed: Embed) -> Any:
 
 
 def _model_id(embed: Embed) -> str | None:
-    return getattr(getattr(embed, "__self__", None), "model_id", None)
+    """The embedding model's id, from the function or the object it is a method of (E5Embeddings.model_id)."""
+    return getattr(embed, "model_id", None) or getattr(getattr(embed, "__self__", None), "model_id", None)
 
 
 def _shipped(model_id: str | None, rows: list[tuple[str, str]]) -> Any | None:
