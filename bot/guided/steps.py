@@ -15,7 +15,7 @@ from . import flow
 from .lexicon import HANGUL, lexicon, overlap, substance, trim
 from .parsing import chosen_text, parse_duration, parse_score, split_hypothesis_reward, split_options, split_smallest_obstacle
 from .progress import Suggestion, Tentative
-from .understanding import Intent
+from .understanding import Intent, where_by_words
 
 if TYPE_CHECKING:
     from .flow import Step
@@ -43,6 +43,13 @@ def on_open(t: Turn) -> None:
 
 def on_playbook(t: Turn) -> None:
     t.p.answers["playbook"] = t.msg
+    where = where_by_words(t.msg)
+    if where is not None:  # they already said whether they are early or past the base: follow them
+        t.p.where = where
+        t.reflect(f"capped_{where}")
+        t.quote()
+        t.ask("strengths_clue")
+        return
     t.reflect("imitation_playbook")
     t.quote()
     t.ask("imitation_capped")
@@ -81,6 +88,16 @@ def after_clue(t: Turn) -> None:
 
 
 def on_clue(t: Turn) -> None:
+    lex = lexicon()
+    if (lex.has("overused", t.msg) or lex.has("drain_marker", t.msg)) and "strengths_drain" not in t.p.asked:
+        on_drain(t)  # the other side came first: what drains them, what they overdo
+        return
+    where = where_by_words(t.msg)
+    if where is not None and t.p.where in (None, "unsure") and not plausible_strength(t.msg.split(".")[-1]):
+        t.p.where = where  # a late answer to "early or past the base?": taken there, not as a strength
+        t.reflect(f"capped_{where}")
+        t.ask_again(back=True)
+        return
     if not plausible_strength(t.msg) and t.own_strengths():
         # A second short answer: kept, reflected tentatively, and open to correction on the next turn.
         value = trim(cards.clean(t.msg).rstrip(" .!"), 60)
@@ -112,9 +129,13 @@ def on_confirm(t: Turn) -> None:
         t.p.clues += 1
         t.say("say.confirmed", value=tentative.value)
         after_clue(t)
-    elif no:
+    elif no or (u is not None and u.intent is Intent.DONT_KNOW):
         t.say("say.not_confirmed")
-        t.ask(tentative.step)
+        t.p.step = tentative.step
+        if u is not None and u.intent is Intent.DONT_KNOW:
+            dont_know(t, flow.step(tentative.step))
+        else:
+            t.ask(tentative.step)
     else:  # a new answer instead of yes or no: read it as the answer to that question
         t.p.step = tentative.step
         row = flow.step(tentative.step)

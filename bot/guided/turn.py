@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from .coach import GuidedCoach
 
 RETURN_AFTER = timedelta(hours=12)
+HANGUL_ANY = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")
+YES_NO_STEPS = ("confirm", "design_pick", "design_concrete", "running", "card_shrink")
 LONG_ANSWER = 100  # substance (letters, Hangul weighted) past which a message is an answer too
 CLUES = ("enjoy", "fast", "come_to_you", "tried", "free_week")
 
@@ -188,7 +191,9 @@ class Turn:
 
     def run(self) -> Turn:
         state, p = self.state, self.p
-        state.language = detect_language(self.msg, default=state.language)
+        # A first message decides the language on any Hangul ("ㅎㅇ" is too short for the detector).
+        first = p.step is None and not self.history and HANGUL_ANY.search(self.msg)
+        state.language = detect_language(self.msg, default="ko" if first else state.language)
         if not state.offline_notice_shown:
             self.say("notice")
             state.offline_notice_shown = True
@@ -233,6 +238,10 @@ class Turn:
             steps.correct_card(self)
         elif u.intent is Intent.DESIGN and not (step or "").startswith(("design", "card", "review")):
             steps.start_design(self, new_card=True)
+        elif step == "confirm" and row is not None:
+            row.handle(self)  # yes, no, or a new answer in place of the one it checks
+        elif step is not None and substance(self.msg) == 0 and not p.offered and not (row and row.numeric):
+            self.ask_again(other_words=True)  # "3", "…" or an emoji answers no open question
         elif step is None:
             if u.intent in (Intent.GREETING, Intent.META, Intent.YES, Intent.NO) or len(self.msg) < 6:
                 self.ask("open")
@@ -240,6 +249,8 @@ class Turn:
                 steps.on_open(self)
         elif u.intent is Intent.META:
             self.ask_again(back=True)
+        elif u.intent in (Intent.YES, Intent.NO) and step not in YES_NO_STEPS:
+            self.ask_again(other_words=True)  # "ㅇㅇ" to an open question answers nothing yet
         elif u.intent is Intent.DONT_KNOW and not (step == "imitation_capped" and u.pick is not None):
             steps.dont_know(self, row)
         elif u.intent is Intent.DISAGREE and (step.startswith(("design", "card")) and p.suggestion is not None):

@@ -163,7 +163,10 @@ _SHORT_ONLY = {Intent.DONT_KNOW, Intent.META, Intent.GREETING, Intent.YES, Inten
 _IDEA_FORM = re.compile(r"\b(?:idea|suggest|recommend|pick (?:one|for me)|example)\b|아이디어|제안|추천|골라|예시|뭘 하면", re.I)
 _REQUEST_FORM = re.compile(r"\b(?:tell me|give me|show me|translate|can you|could you|please)\b|주세요|해 ?줘|알려", re.I)
 _QUESTION_END = re.compile(r"\?\s*$|[까가나요죠]\?|(?:뭐예요|뭔가요|뭐죠|인가요|나요|을까요|ㄹ까요|는지요|건가요|무슨 뜻)\s*[.?]?\s*$")
-_QUESTION_START = re.compile(r"^\s*(?:what|why|how|who|where|when|is|are|can|could|do|does|did|should|will|would)\b", re.I)
+_QUESTION_START = re.compile(
+    r"(?:^|\b(?:but|so|and|ok|okay|wait|hmm|then|sorry)[,.]?\s+)(?:what|why|how|who|where|when|is|are|can|could|do|does|did|should|will|would)\b",
+    re.I,
+)
 _NEGATION_AFTER = re.compile(r"^[^.,!?]{0,6}?(?:아니|않|안 |없|못)")
 _NEGATION_BEFORE = re.compile(r"(?:\bnot\b|n't\b|\bno longer\b|\bnever\b|\bno\b)[^.,!?]{0,25}$", re.I)
 _NEGATION_TAIL = re.compile(r"^[^.,!?]{0,12}\b(?:anymore|any more|no more)\b", re.I)
@@ -176,6 +179,10 @@ def _same(a: str, b: str) -> bool:
 def is_question(text: str) -> bool:
     t = text.strip()
     return bool(_QUESTION_END.search(t)) or (bool(_QUESTION_START.search(t)) and len(t) < 80 and "?" in t)
+
+
+# Intents that misread costs most need a clearer lead over an ordinary answer.
+MARGINS = {Intent.DISTRESS: 0.04, Intent.REPORT: 0.02}
 
 
 def where_by_words(text: str) -> Where | None:
@@ -257,6 +264,8 @@ class Understander:
             intents[Intent.ANSWER.value] += 1.0
 
         intent = Intent.PICK if exact and not numeric else self._decide(intents, bool(scores), markers)
+        if form[Intent.QUESTION] and intent in (Intent.YES, Intent.NO, Intent.META, Intent.GREETING) and substance(text) > 8:
+            intent = Intent.QUESTION  # "ok but what even is a base": the "ok" is not the point
         if intent in _SHORT_ONLY and substance(text) > 40 and not markers.get(intent):
             intent = Intent.ANSWER  # a long message is not just "I don't know", "ok" or "the first one"
         understanding = Understanding(text=text, intent=intent, scores=intents, vector=vector)
@@ -272,7 +281,7 @@ class Understander:
         best = max(intents, key=lambda k: intents[k])
         if not embedded:
             return Intent(best) if intents[best] >= 1.0 else Intent.ANSWER
-        if best == Intent.ANSWER.value or intents[best] - intents[Intent.ANSWER.value] < MARGIN:
+        if best == Intent.ANSWER.value or intents[best] - intents[Intent.ANSWER.value] < MARGINS.get(Intent(best), MARGIN):
             # An explicit marker still wins over a near tie with an answer.
             marked = [i for i, m in markers.items() if m and intents[i.value] >= intents[Intent.ANSWER.value] - MARGIN]
             if best != Intent.ANSWER.value and Intent(best) in marked:
@@ -317,8 +326,10 @@ class Understander:
         where = {k.split(":", 1)[1]: v for k, v in scores.items() if k.startswith("where:")}
         if not where:
             return None
-        best = max(where, key=lambda k: where[k])
-        return best if where[best] >= 0.87 else None  # type: ignore[return-value]
+        ranked = sorted(where, key=lambda k: -where[k])
+        best, second = ranked[0], where[ranked[1]] if len(ranked) > 1 else 0.0
+        # Only a clear nearest example decides; otherwise the words (or "not sure") do.
+        return best if where[best] >= 0.9 and where[best] - second >= 0.02 else None  # type: ignore[return-value]
 
 
 def _write() -> None:
