@@ -114,8 +114,11 @@ def action_text(action: str, days: int, language: str) -> str:
 
 
 def plausible_action(text: str) -> bool:
-    """Whether the text can be something to do: a few words with a verb, not a fragment like "새 실험 전에"."""
+    """Whether the text can be something to do: a few words with a verb, not a fragment like "새 실험 전에"
+    nor a prediction ("손님들이 찾을 것 같아요", "I expect …")."""
     text = clean(text)
+    if lexicon().has("expectation", text) or re.search(r"것 같아요|것 같다|듯해요|\bI (?:expect|guess|bet)\b", text):
+        return False
     if is_korean(text):
         return len(HANGUL.findall(text)) >= 5 and bool(_KO_PREDICATE.search(text))
     words_ = re.findall(r"[A-Za-z']+", text)
@@ -166,13 +169,17 @@ def correction(card: ExperimentCard, text: str, language: str, today: date) -> s
         if bare and re.search(FIELD_WORDS["duration_days"], text, re.I):
             days = int(bare.group(1))
     wants = [name for name, pattern in FIELD_WORDS.items() if re.search(pattern, text, re.I)]
-    if days and (not wants or wants[0] == "duration_days" or "make it" in text.lower()):
-        set_duration(card, days, today, language)
-        return "duration_days"
-    if "daily_check" in wants and (re.search(r"weekly|매주|주마다", text, re.I) or re.search(r"daily|매일", text, re.I)):
+    changed = None
+    cadence = re.search(r"weekly|매주|주마다", text, re.I) or re.search(r"\bdaily\b|매일", text, re.I)
+    if cadence and ("daily_check" in wants or "make it" in text.lower() or len(wants) <= 1):
         week = bool(re.search(r"weekly|매주|주마다", text, re.I))
         card.daily_check = check_for(card.action, language, "weekly" if week else "daily")
-        return "daily_check"
+        changed = "daily_check"
+    if days and (not wants or "duration_days" in wants or "make it" in text.lower() or changed):
+        set_duration(card, days, today, language)
+        return "duration_days"
+    if changed:
+        return changed
     m = _NEW_VALUE_KO.search(text) if is_korean(text) else _NEW_VALUE.search(text)
     value = clean(m.group(1)) if m else ""
     for name in wants:

@@ -228,7 +228,7 @@ class Turn:
             self.answer_question(u)
         elif u.intent is Intent.ASK_IDEA:
             steps.give_idea(self)
-        elif u.intent is Intent.DISTRESS and step != "strengths_drain":
+        elif u.intent is Intent.DISTRESS and not (step or "").startswith("strengths"):  # there, tiredness is an answer
             self.say("say.distress")
             self.ask_again(back=step is not None)
         elif u.intent is Intent.OFF_TOPIC:

@@ -249,7 +249,8 @@ class Understander:
         form = {
             Intent.QUESTION: question or bool(_QUESTION_START.search(text) and substance(text) < 80),
             Intent.ASK_IDEA: markers[Intent.ASK_IDEA] or bool(_IDEA_FORM.search(text)),
-            Intent.OFF_TOPIC: markers[Intent.OFF_TOPIC] or question or bool(_REQUEST_FORM.search(text)),
+            # "Their croissant recipe got me customers" is an answer; "a pasta recipe?" is another topic.
+            Intent.OFF_TOPIC: question or bool(_REQUEST_FORM.search(text)) or (markers[Intent.OFF_TOPIC] and substance(text) < 30),
             Intent.DESIGN: markers[Intent.DESIGN],
         }
         for intent, present in form.items():
