@@ -35,7 +35,7 @@ def test_a_choice_is_offered_as_clickable_options_and_a_click_sends_it(make_coac
     assert [o["value"] for o in shown[-1]["options"]] == ["Still early", "Past the base", "Not sure"]
 
     # The option_select event leads to the same turn as typing: the clicked value is the message.
-    take = _fn(app, "take_example", "option_select").fn
+    take = _fn(app, "take_option", "option_select").fn
     _, message = take(gr.SelectData(chatbot, {"value": "Past the base", "index": 1}))
     assert message == "Past the base"
     *_, last = respond(message, chat, session_id)
