@@ -1,5 +1,5 @@
 """COACHING.md's arc as one table of steps. Adding a question: one row here, its handler in
-steps.py or review.py, its words under [ask] in bot/text/guided.{ko,en}.toml.
+steps.py, card_steps.py or review.py, its words under [ask] in bot/text/guided.{ko,en}.toml.
 
 A row says which stage the step belongs to, whether "I don't know" may skip it (and where a
 skip goes), whether a number answers it, which quick replies it offers, and for the card's
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..models import Stage
-from . import review, steps
+from . import card_steps, review, steps
 
 if TYPE_CHECKING:
     from .turn import Turn
@@ -48,17 +48,17 @@ STEPS: tuple[Step, ...] = (
     Step("design_options", Stage.DESIGN, steps.on_design_options, options=lambda t: [t.choice("idea")]),
     Step("design_pick", Stage.DESIGN, steps.on_design_pick, options=steps.pick_options),
     Step("design_concrete", Stage.DESIGN, steps.on_design_pick, options=steps.pick_options),
-    Step("card_duration", Stage.DESIGN, steps.on_duration, numeric=True, options=lambda t: t.choices("durations"),
+    Step("card_duration", Stage.DESIGN, card_steps.on_duration, numeric=True, options=lambda t: t.choices("durations"),
          needed=_empty("duration_days"), card=True),
-    Step("card_hypothesis", Stage.DESIGN, steps.on_hypothesis, needed=_empty("hypothesis"), card=True),
-    Step("card_reward_signal", Stage.DESIGN, steps.on_reward_signal, needed=_empty("reward_signal"), card=True),
-    Step("card_smallest", Stage.DESIGN, steps.on_smallest, needed=_empty("smallest_version"), card=True),
-    Step("card_obstacle", Stage.DESIGN, steps.on_obstacle, needed=_empty("obstacle_plan"), card=True),
-    Step("card_obstacle_then", Stage.DESIGN, steps.on_obstacle_then, needed=lambda t: False, card=True),
-    Step("card_confidence", Stage.DESIGN, steps.on_confidence, numeric=True, options=lambda t: [str(n) for n in range(11)],
+    Step("card_hypothesis", Stage.DESIGN, card_steps.on_hypothesis, needed=_empty("hypothesis"), card=True),
+    Step("card_reward_signal", Stage.DESIGN, card_steps.on_reward_signal, needed=_empty("reward_signal"), card=True),
+    Step("card_smallest", Stage.DESIGN, card_steps.on_smallest, needed=_empty("smallest_version"), card=True),
+    Step("card_obstacle", Stage.DESIGN, card_steps.on_obstacle, needed=_empty("obstacle_plan"), card=True),
+    Step("card_obstacle_then", Stage.DESIGN, card_steps.on_obstacle_then, needed=lambda t: False, card=True),
+    Step("card_confidence", Stage.DESIGN, card_steps.on_confidence, numeric=True, options=lambda t: [str(n) for n in range(11)],
          needed=lambda t: True, card=True),
-    Step("card_shrink", Stage.DESIGN, steps.on_shrink, needed=lambda t: False, card=True),
-    Step("running", Stage.DESIGN, steps.on_running, options=lambda t: t.choices("running")),
+    Step("card_shrink", Stage.DESIGN, card_steps.on_shrink, needed=lambda t: False, card=True),
+    Step("running", Stage.DESIGN, card_steps.on_running, options=lambda t: t.choices("running")),
     Step("review_outcome", Stage.REVIEW, review.on_outcome),
     Step("review_reward", Stage.REVIEW, review.on_reward, numeric=True, options=lambda t: t.choices("rewards")),
     Step("review_plus", Stage.REVIEW, review.on_plus),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from knowledge.passages import Passage
 
 from ..language import detect_language
-from ..models import ChatMessage, ExperimentCard, SessionState, Stage, Strength
+from ..models import ChatMessage, ExperimentCard, SessionState, Strength
 from . import answers, flow, quotes, review, steps
 from .lexicon import first_clause, fragment, stable_index, substance, words
 from .progress import Progress
