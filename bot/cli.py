@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -114,6 +115,7 @@ def chat(
     typer.echo(f"On-Policy Coach · {coach.description} · session {session_id}")
     for message in coach.history(session_id)[-4:]:
         typer.echo(f"{'you' if message.role == 'user' else 'coach'}> {message.content}\n")
+    options: list[str] = []
     while True:
         try:
             line = input("you> ")
@@ -122,18 +124,42 @@ def chat(
             break
         if line.strip().lower() in {"exit", "quit", "/exit", "/quit"}:
             break
+        line = _picked_option(line, options)
         sys.stdout.write("coach> ")
-        shown = ""
+        shown, options = "", []
         for item in coach.stream(line, session_id):
             if isinstance(item, CoachReply):
                 if item.text != shown:  # a notice, or the final text differs from what streamed
                     sys.stdout.write(("\n" if shown else "") + item.text)
+                options = list(item.options)
+                if options:  # quick replies: typing the number picks one, typing words still works
+                    sys.stdout.write("\n\n" + _option_line(options))
             else:
                 shown += item
                 sys.stdout.write(item)
             sys.stdout.flush()
         sys.stdout.write("\n\n")
     typer.echo(f"Saved. Resume with: coach chat --session {session_id}")
+
+
+_NUMBER = re.compile(r"^[+\-−]?\d+$")
+
+
+def _option_line(options: list[str]) -> str:
+    """Quick replies as numbered choices; choices that are numbers themselves (0-10, -2..+2) are typed as they are."""
+    if all(_NUMBER.match(o) for o in options):
+        return "(" + " · ".join(options) + ")"
+    return "  ".join(f"[{i}] {o}" for i, o in enumerate(options, 1))
+
+
+def _picked_option(line: str, options: list[str]) -> str:
+    """The option a bare number picks ("2" -> the second quick reply); any other line as typed."""
+    choice = line.strip().rstrip(".")
+    if not options or choice in options or all(_NUMBER.match(o) for o in options):
+        return line
+    if choice.isdigit() and 1 <= int(choice) <= len(options):
+        return options[int(choice) - 1]
+    return line
 
 
 @app.command()

@@ -375,13 +375,19 @@ class Coach:
             yield self._notice(state, notice(state.language, "internal", kind=type(exc).__name__), "internal")
 
     def _guided_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+        """The guided offline coach: it reads the message with the knowledge base's embeddings and
+        quotes through passages_for; its quick replies travel on the reply's `options`."""
         from .guided import GuidedCoach
 
         if self._guided is None:
-            self._guided = GuidedCoach(search=self.search)
+            embed = getattr(getattr(self.knowledge, "embeddings", None), "embed_query", None)
+            with self._open_lock:
+                if self._guided is None:
+                    self._guided = GuidedCoach(passages_for=self.passages_for, embed=embed)
         turn = self._guided.reply(state, text, history)
         yield turn.text
-        yield self._finish(state, turn.text, turn.sources)
+        reply = self._finish(state, turn.text, turn.sources)
+        yield reply.model_copy(update={"options": turn.options})
 
     def _model_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
         from .chain import keep_real_citations, notes_chain, reply_chain

@@ -263,6 +263,10 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             value = event.value
             return busy(), value.get("text", "") if isinstance(value, dict) else str(value or "")
 
+        def take_option(event: gr.SelectData):
+            """A clicked quick reply (the reply's `options`) is sent as the person's message."""
+            return busy(), str(event.value or "")
+
         def respond(message, chat, session_id, token, request: gr.Request):
             """One turn, streamed into the chat; the reply ends with its sources, then the panels refresh."""
             issued = gr.skip()
@@ -305,6 +309,8 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                 if reply is not None:
                     content = views.bot_message(reply.text, reply.sources, error=bool(reply.error), language=reply.language)
                     chat = base + [{"role": "assistant", "content": content}]
+                    if reply.options:  # quick replies: a click sends the option (option_select below)
+                        chat[-1]["options"] = [{"label": o, "value": o} for o in reply.options]
             finally:
                 stream.close()  # a stopped turn releases its session at once
             try:
@@ -321,6 +327,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
         for trigger, take, inputs in (
             (textbox.submit, take_message, [textbox]),
             (chatbot.example_select, take_example, None),
+            (chatbot.option_select, take_option, None),
         ):
             turn = trigger(take, inputs, [textbox, pending], queue=False, api_visibility="undocumented").then(
                 respond,

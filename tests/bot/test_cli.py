@@ -102,3 +102,31 @@ def test_sessions_export_and_forget(make_coach, recording_llm):
     assert "exp1" not in runner.invoke(app, ["sessions"]).output
     missing = runner.invoke(app, ["export", "exp1"])
     assert missing.exit_code == 2 and "No session" in missing.output
+
+
+def test_coach_chat_numbers_quick_replies_and_a_number_picks_one(make_coach, monkeypatch):
+    import bot.cli
+    from bot.words import load
+
+    coach = make_coach()
+    monkeypatch.setattr(bot.cli, "_coach", lambda: coach)
+    visit = load("sample_conversations")["en"]["visit"]
+    typed = "\n".join([visit[0], visit[1], "2", "I enjoy reading raw event logs line by line.", "exit"]) + "\n"
+    result = runner.invoke(app, ["chat", "--session", "cli-options"], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "[1] Still early  [2] Past the base  [3] Not sure" in result.output
+    state = coach.state("cli-options")
+    assert state.guided.where == "past"  # "2" picked the second option
+    assert [m.content for m in coach.history("cli-options") if m.role == "user"][2] == "Past the base"
+    assert state.strengths[0].name == "I enjoy reading raw event logs line by line"  # words still work
+
+
+def test_numbers_that_are_the_choices_themselves_are_sent_as_typed():
+    from bot.cli import _option_line, _picked_option
+
+    scale = [str(n) for n in range(11)]
+    assert _picked_option("8", scale) == "8" and _option_line(scale).startswith("(0 · 1")
+    assert _picked_option("2", ["-2", "-1", "0", "+1", "+2"]) == "2"
+    assert _picked_option("3", ["7 days", "10 days", "14 days"]) == "14 days"
+    assert _picked_option("14", ["7 days", "10 days", "14 days"]) == "14"
+    assert _picked_option("the first one", ["a", "b"]) == "the first one"
