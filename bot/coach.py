@@ -128,6 +128,7 @@ class Coach:
         message, history, stage = texts[-1], [], None
         if session_id:
             history = self.journal.messages(check_session_id(session_id), limit=self.settings.history_turns)
+            history = [m for m in history if m.status != "error"]  # as the turn itself reads it
             if history and history[-1].role == "user" and history[-1].content == message:
                 history = history[:-1]  # the turn's own message, journalled before the reply
             stage = self.state(session_id).stage.value
