@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .journal import Journal, check_session_id
@@ -68,7 +70,11 @@ class Coach:
         self._journal = journal
         self._open_lock = threading.Lock()
         self._session_locks: dict[str, threading.Lock] = {}
-        self._chains: tuple[Any, Any] | None = None
+        self._chains: Any = None
+        self._notes: Any = None  # the NotesTaker, made with the first model turn
+        from .notes_worker import NotesWorker
+
+        self._notes_worker = NotesWorker()
         self._guided: Any = None
         self._query_vectors: Any = None
 
@@ -107,6 +113,26 @@ class Coach:
     @llm.setter
     def llm(self, value: BaseChatModel | None) -> None:
         self._llm, self._llm_ready = value, True
+        self._chains = self._notes = None
+
+    def _notes_taker(self) -> Any:
+        """Takes notes with the settings' notes client (short timeout, one retry), or the custom model."""
+        if self._notes is None:
+            from .llm import chat_model
+            from .structured import NotesTaker
+
+            model = self.llm if self.mode == "custom" else chat_model(self.settings, notes=True)
+            self._notes = NotesTaker(model, self.settings.structured)
+        return self._notes
+
+    def wait_for_notes(self, session_id: str | None = None, timeout: float | None = None) -> bool:
+        """Block until the notes of the session's last turns (every session's with None) have landed
+        in its state; False if `timeout` seconds passed first. Replies never wait for notes."""
+        return self._notes_worker.wait(session_id, timeout)
+
+    def notes_pending(self, session_id: str) -> bool:
+        """Whether notes of this session are still being taken (its state will change when they land)."""
+        return self._notes_worker.pending(session_id)
 
     @property
     def guided(self) -> bool:
@@ -232,8 +258,33 @@ class Coach:
         """
         # None starts a new session; anything else must be a valid id ("" included: no silent new session).
         session_id = new_session_id() if session_id is None else check_session_id(session_id)
-        with self._session_lock(session_id):
-            yield from self._turn(message, session_id)
+        reply = None
+        with self._turn_lock(session_id):
+            for item in self._turn(message, session_id):
+                if isinstance(item, CoachReply):
+                    reply = item
+                else:
+                    yield item
+        # Outside the lock, so the turn's notes can land while the caller reads the reply.
+        if reply is not None:
+            yield reply
+
+    @contextmanager
+    def _turn_lock(self, session_id: str) -> Iterator[None]:
+        """The session's lock, taken once the notes of its previous turn have landed (they need the
+        lock to land, so it is not held while waiting; waiting is bounded by the notes' timeouts)."""
+        lock = self._session_lock(session_id)
+        deadline = time.monotonic() + 2 * self.settings.notes_timeout + 5
+        while True:
+            self._notes_worker.wait(session_id, max(0.0, deadline - time.monotonic()))
+            lock.acquire()
+            if not self._notes_worker.pending(session_id) or time.monotonic() >= deadline:
+                break
+            lock.release()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _turn(self, raw: str, session_id: str) -> Iterator[str | CoachReply]:
         from .language import detect_language
@@ -247,7 +298,8 @@ class Coach:
         if not text:
             yield self._notice(state, notice(state.language, "empty"), error="empty")
             return
-        history = self.journal.messages(session_id, limit=self.settings.history_turns)
+        # Turns, not messages; a few more for turns that failed (their words fold into the next message).
+        history = self.journal.messages(session_id, limit=2 * self.settings.history_turns + 4)
         crisis = is_crisis(text)
         # A crisis is answered however long the message is; a length complaint would be the wrong reply.
         if len(text) > self.settings.max_message_chars and not crisis:
@@ -283,62 +335,72 @@ class Coach:
         yield self._finish(state, turn.text, turn.sources)
 
     def _model_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
-        from .chain import keep_real_citations, notes_chain, reply_chain
-        from .notes import apply_notes
+        """The reply streams (checked as it goes: citations, language); it is final at its last token.
+        Notes are taken afterwards, off the person's path (bot/notes_worker.py)."""
+        from .chain import reply_chain
+        from .model_reply import ReplyRun
+        from .prompt_state import stage_hint
+        from .models import now
 
         if self._chains is None:
-            self._chains = (reply_chain(self.llm, self.retrieve, self.settings.retrieval_k), notes_chain(self.llm))
-        replying, noting = self._chains
-        passages: list[Passage] = []
-        pieces: list[str] = []
-        finished = broken = False
-        try:
-            for chunk in replying.stream({"message": text, "history": history, "state": state}):
-                if "passages" in chunk:
-                    passages = chunk["passages"]
-                if "reply" in chunk:
-                    finished = finished or bool(chunk["reply"].response_metadata.get("finish_reason"))
-                    piece = chunk["reply"].content
-                    if isinstance(piece, str) and piece:
-                        pieces.append(piece)
-                        yield piece
-        except Exception as exc:
-            if not pieces:
-                yield self._notice(state, self._model_error(exc, state.language), type(exc).__name__)
-                return
-            broken = True
-        # OpenAI-style servers end a stream with a finish reason; without one it broke off.
-        if pieces and (broken or (not finished and self.mode in ("openai", "compatible"))):
-            partial = "".join(pieces).rstrip() + "\n\n" + notice(state.language, "partial")
-            yield self._finish(state, partial, passages, status="partial")
+            self._chains = reply_chain(self.llm, self.retrieve, self.settings.retrieval_k)
+        request = {
+            "message": text, "history": history, "state": state, "turns": self.settings.history_turns,
+            "stage": stage_hint(state, history, now()),
+        }
+        from .language import detect_language
+
+        # Only a message that says which language it is in makes a reply in the other one wrong.
+        expected = state.language if detect_language(text, default=None) is not None else None  # type: ignore[arg-type]
+        run = ReplyRun(self._chains, request, expected, strict_end=self.mode in ("openai", "compatible"))
+        yield from run.stream()
+        if run.error is not None:
+            yield self._notice(state, self._model_error(run.error, state.language), type(run.error).__name__)
             return
-        reply_text = keep_real_citations("".join(pieces), passages).strip()
-        try:
-            notes = noting.invoke({"message": text, "reply": reply_text, "state": state})
-        except Exception:  # notes are a bonus; the reply already reached the person
-            log.warning("could not take notes for session %s", state.session_id, exc_info=True)
-            notes = None
-        if notes is not None:
-            apply_notes(state, notes, [p.id for p in passages])
-        yield self._finish(state, reply_text, passages)
+        if run.partial:
+            partial = run.text.rstrip() + "\n\n" + notice(state.language, "partial")
+            yield self._finish(state, partial, run.passages, status="partial")
+            return
+        if not run.text:
+            kind = "refused" if run.refused else "no_reply"
+            yield self._notice(state, notice(state.language, kind), kind)
+            return
+        reply = self._finish(state, run.text, run.passages)
+        self._notes_later(state, text, run.text, history, [p.id for p in run.passages])
+        yield reply
+
+    def _notes_later(self, state: SessionState, text: str, reply: str, history: list[ChatMessage], passage_ids: list[str]) -> None:
+        """Queue the turn's notes; they land in the state saved after the reply, under the session lock,
+        so a change made meanwhile (a review recorded on the board) is kept."""
+        from .chain import notes_messages
+        from .notes import apply_notes
+
+        earlier = [m for m in history if m.status == "ok"][-2:]
+        messages = notes_messages(state, text, reply, earlier)
+        session_id = state.session_id
+
+        def take() -> None:
+            where = f" for session {session_id}"
+            try:
+                notes = self._notes_taker().take(messages, where)
+            except Exception as exc:  # notes are a bonus; the reply already reached the person
+                log.warning("notes%s dropped: the model call failed (%s: %s)", where, type(exc).__name__, exc)
+                return
+            if notes is None:
+                return
+            with self._session_lock(session_id):
+                current = self.journal.load(session_id)
+                if current is None:  # forgotten meanwhile
+                    return
+                apply_notes(current, notes, passage_ids)
+                self.journal.save(current)
+
+        self._notes_worker.submit(session_id, take)
 
     def _model_error(self, exc: Exception, language: str) -> str:
-        import openai
+        from .model_errors import explain
 
-        if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
-            return notice(language, "auth")
-        if isinstance(exc, openai.RateLimitError):
-            return notice(language, "rate_limited")
-        if isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
-            return notice(language, "server_error", status=exc.status_code)
-        if isinstance(exc, openai.APITimeoutError):
-            return notice(language, "timeout", timeout=self.settings.timeout)
-        if isinstance(exc, openai.APIConnectionError):
-            from .llm import public_url
-
-            where = public_url(self.settings.openai_base_url) or "api.openai.com"
-            return notice(language, "unreachable", where=where)
-        return notice(language, "model_error", kind=type(exc).__name__)
+        return explain(exc, self.settings, language, self._llm)
 
     # -- replies -----------------------------------------------------------------------------
 

@@ -49,6 +49,13 @@ class Review(BaseModel):
     date: dt.date = Field(default_factory=lambda: now().date())
 
 
+class ImitationCheck(BaseModel):
+    """The imitation check's result: whose playbook the user follows, and whether they are still early."""
+
+    playbook: str = ""
+    verdict: Literal["early", "past_base"] | None = None
+
+
 ExperimentStatus = Literal["proposed", "running", "reviewed"]
 
 CARD_FIELDS = (
@@ -104,6 +111,7 @@ class SessionState(BaseModel):
     stage: Stage = Stage.OPEN
     strengths: list[Strength] = Field(default_factory=list)
     experiments: list[ExperimentCard] = Field(default_factory=list)
+    imitation: ImitationCheck | None = None
     # Scratch space of the guided offline mode (which question comes next, pending answers).
     guided: dict = Field(default_factory=dict)
     offline_notice_shown: bool = False
