@@ -19,6 +19,9 @@ them, which embeds only itself (bot/retrieval.py).
 
 Part 2, no model time at all: the same turns with LangChain's GenericFakeChatModel, which answers
 instantly, so a whole turn is time spent outside the model (retrieval, prompt, journal, notes).
+
+Part 3, prompt tokens per turn over a 30-turn conversation (bench/prompt_tokens.py); target: turn 30
+costs at most 1.3x turn 8. `--tokens-only` runs just this part (~1 minute).
 """
 
 from __future__ import annotations
@@ -150,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--turns", type=int, default=40, help="timed turns per figure")
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--tokens-only", action="store_true", help="only part 3: prompt tokens per turn")
     args = parser.parse_args(argv)
+    tokens = token_figures()
+    if args.tokens_only:
+        return report("Prompt tokens per turn (30-turn conversation)", tokens, args.json)
 
     from baseline_rag import rag_chain, vectorstore
 
@@ -213,7 +220,18 @@ def main(argv: list[str] | None = None) -> int:
             instant["baseline"]["done"],
         ),
     ]
-    return report(f"Turns (p50 of {args.turns} turns; baseline: bench/baseline_rag.py)", figures, args.json)
+    return report(f"Turns (p50 of {args.turns} turns; baseline: bench/baseline_rag.py)", figures + tokens, args.json)
+
+
+def token_figures() -> list[Figure]:
+    from prompt_tokens import TURNS, prompt_tokens
+
+    per_turn, how = prompt_tokens(MESSAGES, TURNS)
+    print(f"prompt tokens per turn ({how}): " + " ".join(f"{n}:{t}" for n, t in enumerate(per_turn, 1)))
+    first, eighth, last = per_turn[0], per_turn[7], per_turn[-1]
+    print(f"turn 1: {first}, turn 8: {eighth}, turn {len(per_turn)}: {last} ({last / eighth:.2f}x turn 8)")
+    return [Figure(f"prompt tokens at turn {len(per_turn)} vs turn 8", "<= 1.3x", f"{last} tokens",
+                   last <= 1.3 * eighth, f"{eighth} tokens (turn 8)", f"{last / eighth:.2f}×")]
 
 
 if __name__ == "__main__":

@@ -10,10 +10,6 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 
-# The note-taking answer is a small JSON object; this bounds a model that rambles.
-NOTES_MAX_TOKENS = 800
-
-
 def chat_model(settings: Settings, *, notes: bool = False) -> BaseChatModel | None:
     """The chat model the settings select, or None for the guided offline mode.
 
@@ -26,7 +22,7 @@ def chat_model(settings: Settings, *, notes: bool = False) -> BaseChatModel | No
     from langchain_openai import ChatOpenAI
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    budget = NOTES_MAX_TOKENS if notes else settings.max_reply_tokens
+    budget = settings.notes_max_tokens if notes else settings.max_reply_tokens
     kwargs: dict[str, Any] = {
         "model": settings.model,
         # Local servers (Ollama, vLLM, llama.cpp) ignore the key, but the client insists on one.

@@ -41,6 +41,8 @@ def explain(exc: BaseException, settings: Settings, language: str, llm: Any = No
     if isinstance(exc, openai.APIConnectionError):
         where = public_url(settings.openai_base_url) or "api.openai.com"
         return notice(language, "unreachable", where=where)
+    if isinstance(exc, ValueError) and "No generation chunks" in str(exc):  # LangChain: a stream with no events
+        return notice(language, "empty_stream")
     return notice(language, "model_error", kind=type(exc).__name__)
 
 

@@ -31,6 +31,7 @@ class Settings(KnowledgeSettings):
         default=6, ge=1, le=100, description="turns (a user message and the reply) of history sent to the model"
     )
     max_reply_tokens: int = Field(default=500, ge=16, le=32000, description="max_tokens of a reply (COACH_MAX_REPLY_TOKENS)")
+    notes_max_tokens: int = Field(default=800, ge=64, le=32000, description="max_tokens of the note-taking answer")
     notes_timeout: float = Field(default=15.0, gt=0, description="seconds for the note-taking call (COACH_NOTES_TIMEOUT)")
     structured: Literal["auto", "json_schema", "tools", "json", "text"] = Field(
         default="auto", description="how notes are asked for (COACH_STRUCTURED); auto finds what the server accepts"

@@ -70,14 +70,22 @@ class NotesTaker:
             bound = self.llm.bind(response_format={"type": "json_object", "schema": schema})
             return notes_from_text(_text(bound.invoke(messages)), where)
         kind = "json_schema" if method == "json_schema" else "function_calling"
-        out = self.llm.with_structured_output(TurnNotes, method=kind, include_raw=True).invoke(messages)
-        if isinstance(out.get("parsed"), TurnNotes):
-            return out["parsed"]
+        # The schema as a dict: what comes back is then read field by field here, rather than
+        # validated as a whole (where one bad field would cost all the others).
+        out = self.llm.with_structured_output(_schema(), method=kind, include_raw=True).invoke(messages)
+        if isinstance(out.get("parsed"), dict):
+            return notes_from_data(out["parsed"], where)
         raw = out.get("raw")
         calls = getattr(raw, "tool_calls", None) or []
         if calls:
             return notes_from_data(calls[0].get("args"), where)
         return notes_from_text(_text(raw), where)
+
+
+def _schema() -> dict:
+    schema = TurnNotes.model_json_schema()
+    schema["description"] = "The notes of the last exchange; null for anything it did not reveal."
+    return schema
 
 
 def _text(message: Any) -> str:

@@ -43,6 +43,7 @@ class FakeOpenAIServer:
     - `refusal`: stream this refusal (`delta.refusal`) instead of a reply.
     - `models`: the ids /v1/models lists; with `require_model`, a request for another model gets 404.
     - `error_message`: the message of a scripted `status` failure.
+    - `honor_max_tokens`: cut a reply at the request's max_tokens, counting a word as a token.
     Every request body is kept in `requests` (with the time it arrived in `arrivals`), its headers
     (names in lower case) in `headers`.
     """
@@ -67,6 +68,7 @@ class FakeOpenAIServer:
         models: list[str] | None = None,
         require_model: bool = False,
         error_message: str | None = None,
+        honor_max_tokens: bool = False,
     ) -> None:
         self.reply, self.notes = reply, notes
         self.latency, self.token_delay = latency, token_delay
@@ -78,6 +80,7 @@ class FakeOpenAIServer:
         self.refusal = refusal
         self.models = [model] if models is None else list(models)
         self.require_model, self.error_message = require_model, error_message
+        self.honor_max_tokens = honor_max_tokens
         self.arrivals: list[float] = []
         self.requests: list[dict] = []
         self.headers: list[dict[str, str]] = []
@@ -182,6 +185,9 @@ def _handler(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 self._json(rejected[0], {"error": {"message": rejected[1], "type": "invalid_request_error"}})
                 return
             text = fake._text(body)
+            limit = body.get("max_tokens") or body.get("max_completion_tokens")
+            if fake.honor_max_tokens and limit and not _is_notes(body):
+                text = " ".join(text.split(" ")[:limit])
             if body.get("stream"):
                 self._stream(text)
             elif body.get("tools"):
