@@ -118,11 +118,13 @@ class Coach:
     def _notes_taker(self) -> Any:
         """Takes notes with the settings' notes client (short timeout, one retry), or the custom model."""
         if self._notes is None:
-            from .llm import chat_model
-            from .structured import NotesTaker
+            with self._open_lock:
+                if self._notes is None:
+                    from .llm import chat_model
+                    from .structured import NotesTaker
 
-            model = self.llm if self.mode == "custom" else chat_model(self.settings, notes=True)
-            self._notes = NotesTaker(model, self.settings.structured)
+                    model = self.llm if self.mode == "custom" else chat_model(self.settings, notes=True)
+                    self._notes = NotesTaker(model, self.settings.structured)
         return self._notes
 
     def wait_for_notes(self, session_id: str | None = None, timeout: float | None = None) -> bool:
@@ -182,7 +184,8 @@ class Coach:
         """Open the stores, load the embedding model (every copy) and make the model client now rather than on the first message."""
         self.knowledge.warm_up()
         _ = self.journal
-        _ = self.llm
+        if self.llm is not None:
+            self._notes_taker().warm_up()
 
     def _session_lock(self, session_id: str) -> threading.Lock:
         with self._open_lock:

@@ -31,6 +31,30 @@ class NotesTaker:
         self.llm, self.mode = llm, mode
         self._accepted: str | None = None if mode == "auto" else mode
         self._lock = threading.Lock()
+        self._runnables: dict[str, Any] = {}
+
+    def warm_up(self) -> None:
+        """Build the requests' runnables now (schema conversion, binding), not during the first turn."""
+        for method in (METHODS if self.mode == "auto" else (self.mode,)):
+            try:
+                self._runnable(method)
+            except NotImplementedError:
+                pass
+
+    def _runnable(self, method: str) -> Any:
+        runnable = self._runnables.get(method)
+        if runnable is None:
+            if method == "text":
+                runnable = self.llm
+            elif method == "json":
+                runnable = self.llm.bind(response_format={"type": "json_object", "schema": _schema()})
+            else:
+                kind = "json_schema" if method == "json_schema" else "function_calling"
+                # The schema as a dict: what comes back is then read field by field here, rather than
+                # validated as a whole (where one bad field would cost all the others).
+                runnable = self.llm.with_structured_output(_schema(), method=kind, include_raw=True)
+            self._runnables[method] = runnable
+        return runnable
 
     @property
     def method(self) -> str | None:
@@ -63,16 +87,9 @@ class NotesTaker:
         return None
 
     def _ask(self, method: str, messages: list[BaseMessage], where: str) -> TurnNotes | None:
-        if method == "text":
-            return notes_from_text(_text(self.llm.invoke(messages)), where)
-        if method == "json":
-            schema = TurnNotes.model_json_schema()
-            bound = self.llm.bind(response_format={"type": "json_object", "schema": schema})
-            return notes_from_text(_text(bound.invoke(messages)), where)
-        kind = "json_schema" if method == "json_schema" else "function_calling"
-        # The schema as a dict: what comes back is then read field by field here, rather than
-        # validated as a whole (where one bad field would cost all the others).
-        out = self.llm.with_structured_output(_schema(), method=kind, include_raw=True).invoke(messages)
+        out = self._runnable(method).invoke(messages)
+        if method in ("text", "json"):
+            return notes_from_text(_text(out), where)
         if isinstance(out.get("parsed"), dict):
             return notes_from_data(out["parsed"], where)
         raw = out.get("raw")
