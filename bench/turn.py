@@ -6,10 +6,10 @@ Part 1, a real HTTP model: bench/fake_model.py in its own process answers every 
 fixed 200 ms and then streams an 80-word reply at once. For each turn we time, from the call:
   first token  the first piece of the reply reaching the caller
   last token   the last piece of the reply
-  done         the final CoachReply (notes taken, journal written); the next turn starts after it
+  done         the final CoachReply (journal written); the next turn starts after it
 Overhead = time minus the model's 200 ms. A model call made before the reply would count as
-overhead; the coach's note-taking call happens after the reply's last token and is shown as
-"after the reply". The coach runs with the product's defaults (Settings(openai_base_url=...),
+overhead; the coach's note-taking call runs in the background after the reply (bot/notes_worker.py),
+and a session's next turn waits for it (so part 1's turns in a session include it). The coach runs with the product's defaults (Settings(openai_base_url=...),
 its own knowledge base and journal under a temporary COACH_HOME), in 4 sessions whose history
 grows. The baseline is bench/baseline_rag.py's chain on the same server and embeddings. Turns of
 the two alternate, so machine noise hits both alike. The chat messages are 12-90 characters; a
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         f"done {ms(p50(ours['done']))} (p95 {ms(percentile(ours['done'], 95))})"
     )
     print(f"baseline, from the call: first token p50 {ms(p50(base['first']))}, last token {ms(p50(base['last']))}")
-    print(f"after the reply (notes call incl. its 200 ms, journal): p50 {ms(p50(after))}; done before the next turn: always")
+    print(f"last token -> CoachReply (journal; the notes run afterwards in the background): p50 {ms(p50(after))}")
     print(
         f"180-310-character messages: overhead to the first token p50 {ms(p50(long['coach']['first']) - MODEL_LATENCY)}, "
         f"baseline {ms(p50(long['baseline']['first']) - MODEL_LATENCY)} (the query embedding grows with the message)"

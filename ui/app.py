@@ -236,8 +236,9 @@ def build_app(coach: Coach | None = None) -> CoachPage:
 
         def notes_landed(session_id):
             session_id = _valid_session(session_id)
-            if not session_id or not coach.notes_pending(session_id):
+            if not session_id:
                 return gr.skip()
+            # Refreshed even when nothing is pending: the notes may have landed just after `respond` read the state.
             coach.wait_for_notes(session_id, timeout=2 * coach.settings.notes_timeout + 5)
             try:
                 return panels(session_id)
