@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-from fake_model import reply_text
+from fake_model import reply_in_kind
 
 TURNS = 30
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -33,15 +33,6 @@ def counter():
             return round(hangul / 2.4 + (len(text) - hangul) / 4)
 
         return estimate, "estimate (4 chars/token Latin, 2.4 Hangul; pip install bpe-openai for o200k_base)"
-
-
-_KO = ("선배의 방식을 따라 하면서 얻은 것도 분명히 있었을 거예요. 에세이는 남의 틀을 따라가는 데에는 한계가 있다고 말해요 "
-       "[essay-3709b730e8]. 요즘 사람들이 당신에게 주로 무엇을 부탁하나요? 남들은 지루해하는데 당신은 즐기는 일이 있나요? ")
-
-
-def _korean(words: int) -> str:
-    out = (_KO * (words // 20 + 1)).split(" ")
-    return " ".join(out[:words])
 
 
 def _notes(turn: int) -> dict:
@@ -89,7 +80,7 @@ def prompt_tokens(messages: list[str], turns: int = TURNS) -> tuple[list[int], s
         said = body["messages"][-1]["content"]
         words = 2000 if len(requests_seen) % 5 == 4 else 90
         requests_seen.append(1)
-        return _korean(words) if _HANGUL.search(said) else reply_text(words)
+        return reply_in_kind(said, words)
 
     requests_seen: list[int] = []
 

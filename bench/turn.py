@@ -27,7 +27,6 @@ costs at most 1.3x turn 8. `--tokens-only` runs just this part (~1 minute).
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ from collections.abc import Callable, Iterator
 from harness import MODEL_LATENCY, Figure, fake_model, ms, p50, percentile, report, temp_home
 
 from bot.testing import DEFAULT_NOTES
-from fake_model import reply_text
+from fake_model import reply_in_kind
 
 MESSAGES = [
     "요즘 팀 선배가 일하는 방식을 그대로 따라 하고 있는데, 점점 제 일 같지가 않아요.",
@@ -79,6 +78,9 @@ def coach_stream(coach, sessions: int | None = 4, prefix: str = "bench") -> Stre
             if kind == "done" and item.error:
                 raise RuntimeError(f"the coach failed: {item.error}: {item.text}")
             yield kind, time.perf_counter() - start
+        # Untimed: the turn's notes land before the next turn, so an instant fake model that answers
+        # in call order (part 2) gets its reply and notes requests in turn.
+        coach.wait_for_notes(timeout=30)
 
     return run
 
@@ -142,11 +144,21 @@ def follow_ups(coach, turns: int) -> tuple[list[float], list[float]]:
 
 
 def fake_chat_model():
-    """Answers instantly: the coaching reply, then the notes, turn after turn."""
+    """Answers instantly, word by word: the notes to a note-taking request, else a coaching reply in
+    the language of the message."""
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
-    return GenericFakeChatModel(messages=itertools.cycle([AIMessage(reply_text()), AIMessage(DEFAULT_NOTES)]))
+    from bot.testing import NOTES_MARKER
+
+    class InKind(GenericFakeChatModel):
+        def _generate(self, messages, *args, **kwargs):
+            said = str(messages[-1].content)
+            text = DEFAULT_NOTES if any(NOTES_MARKER in str(m.content) for m in messages) else reply_in_kind(said)
+            self.messages = iter([AIMessage(text)])
+            return super()._generate(messages, *args, **kwargs)
+
+    return InKind(messages=iter([]))
 
 
 def main(argv: list[str] | None = None) -> int:
