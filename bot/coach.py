@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .journal import Journal, check_session_id
@@ -262,7 +260,9 @@ class Coach:
         # None starts a new session; anything else must be a valid id ("" included: no silent new session).
         session_id = new_session_id() if session_id is None else check_session_id(session_id)
         reply = None
-        with self._turn_lock(session_id):
+        # The session's lock, once the notes of its previous turn have landed (bounded by their timeouts).
+        wait = 2 * self.settings.notes_timeout + 5
+        with self._notes_worker.lock_after_notes(session_id, self._session_lock(session_id), wait):
             for item in self._turn(message, session_id):
                 if isinstance(item, CoachReply):
                     reply = item
@@ -271,23 +271,6 @@ class Coach:
         # Outside the lock, so the turn's notes can land while the caller reads the reply.
         if reply is not None:
             yield reply
-
-    @contextmanager
-    def _turn_lock(self, session_id: str) -> Iterator[None]:
-        """The session's lock, taken once the notes of its previous turn have landed (they need the
-        lock to land, so it is not held while waiting; waiting is bounded by the notes' timeouts)."""
-        lock = self._session_lock(session_id)
-        deadline = time.monotonic() + 2 * self.settings.notes_timeout + 5
-        while True:
-            self._notes_worker.wait(session_id, max(0.0, deadline - time.monotonic()))
-            lock.acquire()
-            if not self._notes_worker.pending(session_id) or time.monotonic() >= deadline:
-                break
-            lock.release()
-        try:
-            yield
-        finally:
-            lock.release()
 
     def _turn(self, raw: str, session_id: str) -> Iterator[str | CoachReply]:
         from .language import detect_language
@@ -341,9 +324,10 @@ class Coach:
         """The reply streams (checked as it goes: citations, language); it is final at its last token.
         Notes are taken afterwards, off the person's path (bot/notes_worker.py)."""
         from .chain import reply_chain
+        from .language import detect_language
         from .model_reply import ReplyRun
-        from .prompt_state import stage_hint
         from .models import now
+        from .prompt_state import stage_hint
 
         if self._chains is None:
             self._chains = reply_chain(self.llm, self.retrieve, self.settings.retrieval_k)
@@ -351,8 +335,6 @@ class Coach:
             "message": text, "history": history, "state": state, "turns": self.settings.history_turns,
             "stage": stage_hint(state, history, now()),
         }
-        from .language import detect_language
-
         # Only a message that says which language it is in makes a reply in the other one wrong.
         expected = state.language if detect_language(text, default=None) is not None else None  # type: ignore[arg-type]
         run = ReplyRun(self._chains, request, expected, strict_end=self.mode in ("openai", "compatible"))

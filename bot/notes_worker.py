@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,22 @@ class NotesWorker:
             return self._changed.wait_for(
                 lambda: not self._queues if session_id is None else session_id not in self._queues, timeout
             )
+
+    @contextmanager
+    def lock_after_notes(self, session_id: str, lock: threading.Lock, timeout: float) -> Iterator[None]:
+        """Hold `lock` (the session's) once the session's jobs are done. The jobs take that lock to
+        land, so it is not held while waiting; after `timeout` seconds the lock is taken anyway."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.wait(session_id, max(0.0, deadline - time.monotonic()))
+            lock.acquire()
+            if not self.pending(session_id) or time.monotonic() >= deadline:
+                break
+            lock.release()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _drain(self, session_id: str) -> None:
         while True:
