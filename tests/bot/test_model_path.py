@@ -226,3 +226,20 @@ def test_400_says_what_the_server_objected_to_and_does_not_ask_for_a_resend(make
     assert "send it again" not in reply.text and "again would get the same answer" in reply.text
     assert len(server.chat_requests()) == 1  # a 400 is not retried
     assert coach.history("bad1")[-1].content == "I keep copying my manager's playbook."
+
+
+def test_coach_chat_prints_a_reply_once_even_when_a_citation_is_removed(fake_openai, coach_home):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    server = fake_openai(reply="Copying caps you [essay-9999999999]. What is yours?", token_delay=0.001)
+    env = {**os.environ, "OPENAI_BASE_URL": server.url, "COACH_HOME": str(coach_home)}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "coach"), "chat", "--session", "chat1"],
+        input="I keep copying my manager's playbook.\nexit\n", capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("What is yours?") == 1, done.stdout
+    assert "Copying caps you. What is yours?" in done.stdout and "essay-9999999999" not in done.stdout
