@@ -51,6 +51,13 @@ class Review(BaseModel):
     date: dt.date = Field(default_factory=lambda: now().date())
 
 
+class ImitationCheck(BaseModel):
+    """The imitation check's result: whose playbook the user follows, and whether they are still early."""
+
+    playbook: str = ""
+    verdict: Literal["early", "past_base"] | None = None
+
+
 ExperimentStatus = Literal["proposed", "running", "reviewed"]
 
 CARD_FIELDS = (
@@ -106,6 +113,7 @@ class SessionState(BaseModel):
     stage: Stage = Stage.OPEN
     strengths: list[Strength] = Field(default_factory=list)
     experiments: list[ExperimentCard] = Field(default_factory=list)
+    imitation: ImitationCheck | None = None
     # Where the guided offline mode stands (old dict-shaped rows are migrated on load).
     guided: Progress = Field(default_factory=Progress)
     offline_notice_shown: bool = False

@@ -319,6 +319,18 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                 log.exception("could not refresh panels for session %s", session_id)
                 yield {chatbot: chat}
 
+        def notes_landed(session_id):
+            session_id = _valid_session(session_id)
+            if not session_id:
+                return gr.skip()
+            # Refreshed even when nothing is pending: the notes may have landed just after `respond` read the state.
+            coach.wait_for_notes(session_id, timeout=2 * coach.settings.notes_timeout + 5)
+            try:
+                return panels(session_id)
+            except Exception:
+                log.exception("could not refresh panels for session %s", session_id)
+                return gr.skip()
+
         def ready():
             return gr.Textbox(interactive=True, submit_btn=True, stop_btn=False)
 
@@ -340,6 +352,8 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             turn.then(ready, None, textbox, queue=False, api_visibility="undocumented").then(
                 None, None, None, js=FOCUS_INPUT, api_visibility="undocumented"
             )
+            # The reply is final at its last token; the side panels follow when the turn's notes land.
+            turn.then(notes_landed, [session], panel_outputs, show_progress="hidden", api_visibility="undocumented")
             turns.append(turn)
         textbox.stop(None, None, None, cancels=turns, api_visibility="undocumented")
 

@@ -148,11 +148,14 @@ def test_a_crisis_in_a_very_long_message_is_not_answered_with_a_length_complaint
 
 @pytest.mark.parametrize(("texts", "language"), [(FIGURES_EN, "en"), (FIGURES_KO, "ko")])
 def test_figures_of_speech_are_coached(make_coach, recording_llm, texts, language):
-    llm = recording_llm(["What would make this week feel like your own?", NO_NOTES])
+    # A reply in the person's language (one in the other language would be asked for again).
+    coaching = {"en": "What would make this week feel like your own?", "ko": "이번 주를 당신만의 한 주로 만들려면 무엇이 필요할까요?"}
+    llm = recording_llm([coaching[language], NO_NOTES])
     coach = make_coach(llm)
     for i, text in enumerate(texts):
         reply = coach.ask(text, f"figure-{language}-{i}")
-        assert reply.stage is not Stage.SAFETY and reply.text == "What would make this week feel like your own?", text
+        assert reply.stage is not Stage.SAFETY and reply.text == coaching[language], text
+    assert coach.wait_for_notes(timeout=10)  # notes are taken after each reply, in the background
     assert len(llm.calls) == 2 * len(texts)  # one reply and one note-taking call per message
 
 
@@ -162,6 +165,7 @@ def test_a_safety_turn_is_followed_by_normal_coaching_when_the_person_moves_on(m
     assert coach.ask("I want to kill myself", "after").stage is Stage.SAFETY
     reply = coach.ask("Thanks. I called someone. Can we talk about my career now?", "after")
     assert reply.stage is not Stage.SAFETY and reply.text.startswith("Thank you")
+    assert coach.wait_for_notes("after", timeout=10)  # the notes come after the reply
     assert len(llm.calls) == 2
 
 

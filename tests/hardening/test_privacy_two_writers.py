@@ -30,6 +30,7 @@ SCRIPT = textwrap.dedent(
     class NoKnowledge:  # this test is about the journal; the essay store is not shared between processes
         embeddings = DeterministicFakeEmbedding(size=8)
         def search_by_vector(self, vector, k=4): return []
+        def search_views(self, vector, k=4, **context): return []
         def search(self, query, k=4): return []
         def get(self, ids): return []
 
