@@ -134,6 +134,14 @@ class Coach:
         in its state; False if `timeout` seconds passed first. Replies never wait for notes."""
         return self._notes_worker.wait(session_id, timeout)
 
+    def __enter__(self) -> Coach:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Notes run on background threads, and once the interpreter starts shutting down no thread
+        # can start the model call: a script that ends right after its last `ask` would lose them.
+        self.wait_for_notes(timeout=2 * self.settings.notes_timeout + 5)
+
     def notes_pending(self, session_id: str) -> bool:
         """Whether notes of this session are still being taken (its state will change when they land)."""
         return self._notes_worker.pending(session_id)
