@@ -18,6 +18,7 @@ from knowledge.passages import Passage
 from .models import SessionState
 from .notes import notes_view, parse_notes
 from .retrieval import retrieval_texts
+from .safety import prompt_rules
 from .words import load, message
 
 # (session id, texts to search for, k) -> passages; see bot/retrieval.py.
@@ -75,6 +76,7 @@ def prompt_inputs(x: dict) -> dict:
             stage=state.stage.value,
             stage_instructions=prompts["stages"][state.stage.value],
             today=x.get("today") or date.today().isoformat(),
+            safety_rules=prompt_rules(state.language, x.get("acknowledged", "")),
         ),
         "material": prompts["material"].format(
             profile=render_profile(state), passages=render_passages(x["passages"])

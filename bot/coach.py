@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from .journal import Journal, check_session_id
 from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Review, SessionState, Stage
-from .safety import is_crisis, safety_response
+from .safety import Assessment, assess, distress_acknowledgement, examined
+from .safety.turn import safety_reply
 from .words import message as notice
 
 if TYPE_CHECKING:
@@ -118,18 +119,29 @@ class Coach:
     def retrieve(self, session_id: str, texts: list[str], k: int | None = None) -> list[Passage]:
         """Passages for a turn's texts (see bot/retrieval.py): one query from their vectors, the
         session's previous turn reused rather than embedded again."""
-        from .retrieval import SessionQueryVectors, query_vector
+        from .retrieval import query_vector
 
         texts = [t for t in texts if t.strip()]
         if not texts:
             return []
+        knowledge = self.knowledge
+        vectors = self._session_vectors().vectors(session_id, texts)
+        return knowledge.search_by_vector(query_vector(texts, vectors), k or self.settings.retrieval_k)
+
+    def _session_vectors(self):
+        from .retrieval import SessionQueryVectors
+
         knowledge = self.knowledge  # opened (under _open_lock) before that lock is taken below
         if self._query_vectors is None:
             with self._open_lock:
                 if self._query_vectors is None:
                     self._query_vectors = SessionQueryVectors(knowledge.embeddings.embed_query)
-        vectors = self._query_vectors.vectors(session_id, texts)
-        return knowledge.search_by_vector(query_vector(texts, vectors), k or self.settings.retrieval_k)
+        return self._query_vectors
+
+    def message_vector(self, session_id: str, text: str) -> list[float]:
+        """The message's e5 query vector, embedded once a turn and kept with the session's query
+        vectors, so safety and the retrieval that follows share it."""
+        return self._session_vectors().remember(session_id, text)
 
     def passages_for(
         self,
@@ -248,41 +260,62 @@ class Coach:
             yield self._notice(state, notice(state.language, "empty"), error="empty")
             return
         history = self.journal.messages(session_id, limit=self.settings.history_turns)
-        crisis = is_crisis(text)
-        # A crisis is answered however long the message is; a length complaint would be the wrong reply.
-        if len(text) > self.settings.max_message_chars and not crisis:
+        last_seen = history[-1].created_at if history else None
+        limit = self.settings.max_message_chars
+        # The length limit first; a too-long message is still read for danger, up to the limit
+        # (its opening and closing halves), and danger is answered however long it is.
+        safety = self._assess(session_id, state, examined(text, limit)) if len(text) > limit else None
+        if safety is not None and safety.level == "none":
             # Kept whole in the journal, never sent to the model.
             self.journal.append(session_id, ChatMessage(role="user", content=text, status="error"), state)
-            limit = self.settings.max_message_chars
             yield self._notice(state, notice(state.language, "too_long", length=len(text), limit=limit), "too_long")
             return
         self.journal.append(session_id, ChatMessage(role="user", content=text), state)
         history = [m for m in history if m.status != "error"]
-
-        if crisis:
-            reply_text = safety_response(state.language)
+        safety = safety or self._assess(session_id, state, text)
+        answered = safety_reply(state, text, safety, last_seen)
+        if answered is not None:
+            reply_text, stopped = answered
             yield reply_text
-            yield self._finish(state, reply_text, [], stage=Stage.SAFETY)
+            yield self._finish(state, reply_text, [], stage=Stage.SAFETY if stopped else None)
             return
+        preface = distress_acknowledgement(state.language, text) if safety.distress else ""
         try:
             if self.guided:
-                yield from self._guided_turn(state, text, history)
+                yield from self._guided_turn(state, text, history, preface)
             else:
-                yield from self._model_turn(state, text, history)
+                yield from self._model_turn(state, text, history, preface)
         except Exception as exc:  # the person gets a readable message; the log gets the details
             log.exception("turn failed in session %s", session_id)
             yield self._notice(state, notice(state.language, "internal", kind=type(exc).__name__), "internal")
 
-    def _guided_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+    def _assess(self, session_id: str, state: SessionState, text: str) -> Assessment:
+        """The message's safety reading, from its query vector (computed once, reused by retrieval)."""
+        from knowledge.embeddings import MODEL_ID
+
+        vector = None
+        try:
+            if getattr(self.knowledge.embeddings, "model_id", None) == MODEL_ID:
+                vector = self.message_vector(session_id, text)
+        except Exception:  # safety still reads the message (bot.safety embeds it, or the lexicon alone)
+            log.warning("could not embed the message of session %s for safety", session_id, exc_info=True)
+        return assess(text, state.language, vector=vector)
+
+    def _guided_turn(
+        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
+    ) -> Iterator[str | CoachReply]:
         from .guided import GuidedCoach
 
         if self._guided is None:
             self._guided = GuidedCoach(search=self.search)
         turn = self._guided.reply(state, text, history)
-        yield turn.text
-        yield self._finish(state, turn.text, turn.sources)
+        reply_text = f"{preface}\n\n{turn.text}" if preface else turn.text
+        yield reply_text
+        yield self._finish(state, reply_text, turn.sources)
 
-    def _model_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+    def _model_turn(
+        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
+    ) -> Iterator[str | CoachReply]:
         from .chain import keep_real_citations, notes_chain, reply_chain
         from .notes import apply_notes
 
@@ -293,13 +326,15 @@ class Coach:
         pieces: list[str] = []
         finished = broken = False
         try:
-            for chunk in replying.stream({"message": text, "history": history, "state": state}):
+            for chunk in replying.stream({"message": text, "history": history, "state": state, "acknowledged": preface}):
                 if "passages" in chunk:
                     passages = chunk["passages"]
                 if "reply" in chunk:
                     finished = finished or bool(chunk["reply"].response_metadata.get("finish_reason"))
                     piece = chunk["reply"].content
                     if isinstance(piece, str) and piece:
+                        if preface and not pieces:
+                            yield preface + "\n\n"
                         pieces.append(piece)
                         yield piece
         except Exception as exc:
@@ -309,10 +344,10 @@ class Coach:
             broken = True
         # OpenAI-style servers end a stream with a finish reason; without one it broke off.
         if pieces and (broken or (not finished and self.mode in ("openai", "compatible"))):
-            partial = "".join(pieces).rstrip() + "\n\n" + notice(state.language, "partial")
+            partial = _prefaced(preface, "".join(pieces).rstrip()) + "\n\n" + notice(state.language, "partial")
             yield self._finish(state, partial, passages, status="partial")
             return
-        reply_text = keep_real_citations("".join(pieces), passages).strip()
+        reply_text = _prefaced(preface, keep_real_citations("".join(pieces), passages).strip())
         try:
             notes = noting.invoke({"message": text, "reply": reply_text, "state": state})
         except Exception:  # notes are a bonus; the reply already reached the person
@@ -374,6 +409,10 @@ class Coach:
             language=state.language,
             **fields,
         )
+
+
+def _prefaced(preface: str, text: str) -> str:
+    return f"{preface}\n\n{text}" if preface and text else text
 
 
 _default: Coach | None = None

@@ -70,6 +70,19 @@ class SessionQueryVectors:
                 self._recent.popitem(last=False)
         return [found[text] for text in texts]
 
+    def remember(self, session_id: str, text: str) -> list[float]:
+        """The vector for `text`, embedded once and added to this session's remembered ones (the
+        previous turn's stay, so the retrieval that follows finds both)."""
+        with self._lock:
+            known = self._recent.get(session_id, {}).get(text)
+        vector = known if known is not None else self._embed(text)
+        with self._lock:
+            self._recent.setdefault(session_id, {})[text] = vector
+            self._recent.move_to_end(session_id)
+            while len(self._recent) > self._sessions:
+                self._recent.popitem(last=False)
+        return vector
+
     def forget(self, session_id: str) -> None:
         with self._lock:
             self._recent.pop(session_id, None)
