@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 Level = Literal["none", "concern", "crisis"]
 # What assess() reads of a message: its opening and closing halves past this many characters.
 MAX_CHARS = 8000
+# A message holding a known figure of speech ("cut myself some slack", "배고파 죽겠다") and no
+# danger words outside it needs the classifier this sure before it is a concern or a crisis:
+# such figures sit close to real danger in the embedding space.
+FIGURE_BAR = 0.9
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,12 @@ def assess(
             return Assessment(hit.level, hit.distress, hit.words, source="lexicon" if hit.level != "none" else "none")
     scores = model.scores(vector, cue_features(normalised, hit.level, hit.figure))
     danger = scores.danger
-    if scores.crisis >= model.crisis_threshold:
+    crisis_bar, danger_bar = model.crisis_threshold, model.danger_threshold
+    if hit.figure and hit.level == "none":
+        crisis_bar, danger_bar = max(crisis_bar, FIGURE_BAR), max(danger_bar, FIGURE_BAR)
+    if scores.crisis >= crisis_bar:
         level: Level = "crisis"
-    elif danger >= model.danger_threshold:
+    elif danger >= danger_bar:
         level = "concern"
     else:
         level = "none"

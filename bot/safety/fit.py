@@ -100,31 +100,35 @@ def _probabilities(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
-def levels(p: np.ndarray, lexicon_levels: list[str], crisis_t: float, danger_t: float) -> list[str]:
+def levels(p: np.ndarray, lexicon_levels: list[str], crisis_t: float, danger_t: float, figures=None) -> list[str]:
     """The tier assess() gives, from class probabilities and the lexicon (same rule as at run time)."""
+    from . import FIGURE_BAR
+
     out = []
-    for probs, lex in zip(p, lexicon_levels):
+    for i, (probs, lex) in enumerate(zip(p, lexicon_levels)):
         danger = probs[2] + probs[3]
-        if lex == "crisis" or probs[3] >= crisis_t:
+        figure = figures is not None and figures[i] and lex == "none"
+        c_bar, d_bar = (max(crisis_t, FIGURE_BAR), max(danger_t, FIGURE_BAR)) if figure else (crisis_t, danger_t)
+        if lex == "crisis" or probs[3] >= c_bar:
             out.append("crisis")
-        elif danger >= danger_t:
+        elif danger >= d_bar:
             out.append("concern")
         else:
             out.append("none")
     return out
 
 
-def choose_thresholds(p: np.ndarray, y: np.ndarray, lex: list[str]) -> tuple[float, float]:
+def choose_thresholds(p: np.ndarray, y: np.ndarray, lex: list[str], figures: list[bool]) -> tuple[float, float]:
     ordinary = y <= 1
     grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
     def false_crisis(t: float) -> float:
-        got = levels(p, lex, t, 2.0)
+        got = levels(p, lex, t, 2.0, figures)
         return float(np.mean([g == "crisis" for g, o, lx in zip(got, ordinary, lex) if o and lx != "crisis"]))
 
     crisis_t = next((t for t in grid if false_crisis(t) <= CRISIS_FALSE_RATE), grid[-1])
     best = None
     for t in grid:
-        got = levels(p, lex, crisis_t, t)
+        got = levels(p, lex, crisis_t, t, figures)
         missed = sum(1 for lv, o in zip(got, ordinary) if not o and lv == "none")
         false = sum(1 for lv, o in zip(got, ordinary) if o and lv != "none")
         cost = MISS_COST * missed + false
@@ -172,8 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         train = folds != fold
         w, b = fit_logistic(x[train], y[train])
         oof[~train] = _probabilities(x[~train], w, b)
-    crisis_t, danger_t = choose_thresholds(oof, y, lex)
-    got = levels(oof, lex, crisis_t, danger_t)
+    figures = [hit.figure for hit in hits]
+    crisis_t, danger_t = choose_thresholds(oof, y, lex, figures)
+    got = levels(oof, lex, crisis_t, danger_t, figures)
     danger = y >= 2
     recall = np.mean([g != "none" for g, d in zip(got, danger) if d])
     false = np.mean([g != "none" for g, d in zip(got, danger) if not d])
