@@ -22,6 +22,7 @@ from .notes import notes_view
 from .prompt_state import quote as _quote
 from .prompt_state import render_state
 from .retrieval import retrieval_texts
+from .safety import prompt_rules
 from .words import load, message
 
 # (session id, texts to search for, k) -> passages; see bot/retrieval.py.
@@ -52,12 +53,14 @@ def render_profile(state: SessionState) -> str:
 
 
 def system_text(state: SessionState, passages: list[Passage], stage: Stage | None = None, today: str | None = None,
-                reminder: str = "") -> str:
-    """The one system message: stable instructions, then this turn's hint and quoted material."""
+                reminder: str = "", acknowledged: str = "") -> str:
+    """The one system message: stable instructions, then this turn's hint and quoted material.
+    `acknowledged` is the distress sentence the reply already opens with (bot/safety)."""
     prompts = load("prompts")
     stage = stage or state.stage
-    safety_rules = load("safety").get("prompt", {}).get(state.language, "")
-    stable = prompts["system"].format(safety_rules=safety_rules).strip()
+    stable = prompts["system"].format(safety_rules=prompt_rules(state.language)).strip()
+    if acknowledged:
+        reminder = "\n".join(part for part in (reminder, load("safety")["prompt"]["acknowledged"].format(sentence=acknowledged)) if part)
     turn = prompts["turn"].format(
         today=today or date.today().isoformat(),
         language_name=message(state.language, "language_name"),
@@ -100,7 +103,9 @@ def _trim(content: str) -> str:
 
 def reply_messages(x: dict) -> list[BaseMessage]:
     """The request for {message, history, state, passages, turns, stage?, today?, reminder?}."""
-    system = system_text(x["state"], x["passages"], x.get("stage"), x.get("today"), x.get("reminder", ""))
+    system = system_text(
+        x["state"], x["passages"], x.get("stage"), x.get("today"), x.get("reminder", ""), x.get("acknowledged", "")
+    )
     return [SystemMessage(system), *conversation(x["history"], x["message"], x.get("turns", 6))]
 
 

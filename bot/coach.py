@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from .journal import Journal, SessionBusy, UnknownSession, check_session_id
 from .people import LOCAL, Owned, Person
 from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Review, SessionState, Stage
-from .safety import is_crisis, safety_response
+from .safety import Assessment, assess, distress_acknowledgement, examined
+from .safety.turn import safety_reply
 from .words import message as notice
 
 if TYPE_CHECKING:
@@ -178,6 +179,11 @@ class Coach:
                 if self._query_vectors is None:
                     self._query_vectors = SessionQueryVectors(knowledge.embeddings.embed_query)
         return self._query_vectors
+
+    def message_vector(self, session_id: str, text: str) -> list[float]:
+        """The message's e5 query vector, embedded once a turn and kept with the session's query
+        vectors, so safety and the retrieval that follows share it."""
+        return self._session_vectors().vector(session_id, text)
 
     def passages_for(
         self,
@@ -396,34 +402,53 @@ class Coach:
             return
         # Turns, not messages; a few more for turns that failed (their words fold into the next message).
         history = self.journal.messages(session_id, limit=2 * self.settings.history_turns + 4)
-        crisis = is_crisis(text)
-        # A crisis is answered however long the message is; a length complaint would be the wrong reply.
-        if len(text) > self.settings.max_message_chars and not crisis:
+        last_seen = history[-1].created_at if history else None
+        limit = self.settings.max_message_chars
+        # The length limit first; a too-long message is still read for danger, up to the limit
+        # (its opening and closing halves), and danger is answered however long it is.
+        safety = self._assess(session_id, state, examined(text, limit)) if len(text) > limit else None
+        if safety is not None and safety.level == "none":
             # Kept whole in the journal, never sent to the model.
             self.journal.append(session_id, ChatMessage(role="user", content=text, status="error"), state)
-            limit = self.settings.max_message_chars
             yield self._notice(state, notice(state.language, "too_long", length=len(text), limit=limit), "too_long")
             return
         self.journal.append(session_id, ChatMessage(role="user", content=text), state)
         history = [m for m in history if m.status != "error"]
-
-        if crisis:
-            reply_text = safety_response(state.language)
+        safety = safety or self._assess(session_id, state, text)
+        answered = safety_reply(state, text, safety, last_seen)
+        if answered is not None:
+            reply_text, stopped = answered
             yield reply_text
-            yield self._finish(state, reply_text, [], stage=Stage.SAFETY)
+            yield self._finish(state, reply_text, [], stage=Stage.SAFETY if stopped else None)
             return
+        preface = distress_acknowledgement(state.language, text) if safety.distress else ""
         try:
             if self.guided:
-                yield from self._guided_turn(state, text, history)
+                yield from self._guided_turn(state, text, history, preface)
             else:
-                yield from self._model_turn(state, text, history)
+                yield from self._model_turn(state, text, history, preface)
         except Exception as exc:  # the person gets a readable message; the log gets the details
             log.exception("turn failed in session %s", session_id)
             yield self._notice(state, notice(state.language, "internal", kind=type(exc).__name__), "internal")
 
-    def _guided_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+    def _assess(self, session_id: str, state: SessionState, text: str) -> Assessment:
+        """The message's safety reading, from its query vector (computed once, reused by retrieval)."""
+        from knowledge.embeddings import MODEL_ID
+
+        vector = None
+        try:
+            if getattr(self.knowledge.embeddings, "model_id", None) == MODEL_ID:
+                vector = self.message_vector(session_id, text)
+        except Exception:  # safety still reads the message (bot.safety embeds it, or the lexicon alone)
+            log.warning("could not embed the message of session %s for safety", session_id, exc_info=True)
+        return assess(text, state.language, vector=vector)
+
+    def _guided_turn(
+        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
+    ) -> Iterator[str | CoachReply]:
         """The guided offline coach: it reads the message with the knowledge base's embeddings and
-        quotes through passages_for; its quick replies travel on the reply's `options`."""
+        quotes through passages_for; its quick replies travel on the reply's `options`. `preface` is
+        the safety step's acknowledgement of distress, said first."""
         from .guided import GuidedCoach
 
         if self._guided is None:
@@ -432,13 +457,17 @@ class Coach:
                 if self._guided is None:
                     self._guided = GuidedCoach(passages_for=self.passages_for, embed=embed)
         turn = self._guided.reply(state, text, history)
-        yield turn.text
-        reply = self._finish(state, turn.text, turn.sources)
+        reply_text = _prefaced(preface, turn.text)
+        yield reply_text
+        reply = self._finish(state, reply_text, turn.sources)
         yield reply.model_copy(update={"options": turn.options})
 
-    def _model_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+    def _model_turn(
+        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
+    ) -> Iterator[str | CoachReply]:
         """The reply streams (checked as it goes: citations, language); it is final at its last token.
-        Notes are taken afterwards, off the person's path (bot/notes_worker.py)."""
+        Notes are taken afterwards, off the person's path (bot/notes_worker.py). `preface` (the safety
+        step's acknowledgement of distress) opens the reply; the model is told it is there."""
         from .chain import reply_chain
         from .language import detect_language
         from .model_reply import ReplyRun
@@ -449,24 +478,25 @@ class Coach:
             self._chains = reply_chain(self.llm, self.retrieve, self.settings.retrieval_k)
         request = {
             "message": text, "history": history, "state": state, "turns": self.settings.history_turns,
-            "stage": stage_hint(state, history, now()),
+            "stage": stage_hint(state, history, now()), "acknowledged": preface,
         }
         # Only a message that says which language it is in makes a reply in the other one wrong.
         expected = state.language if detect_language(text, default=None) is not None else None  # type: ignore[arg-type]
         run = ReplyRun(self._chains, request, expected, strict_end=self.mode in ("openai", "compatible"))
-        yield from run.stream()
+        for i, piece in enumerate(run.stream()):
+            yield f"{preface}\n\n{piece}" if preface and i == 0 else piece
         if run.error is not None:
             yield self._notice(state, self._model_error(run.error, state.language), type(run.error).__name__)
             return
         if run.partial:
-            partial = run.text.rstrip() + "\n\n" + notice(state.language, "partial")
+            partial = _prefaced(preface, run.text.rstrip()) + "\n\n" + notice(state.language, "partial")
             yield self._finish(state, partial, run.passages, status="partial")
             return
         if not run.text:
             kind = "refused" if run.refused else "no_reply"
             yield self._notice(state, notice(state.language, kind), kind)
             return
-        reply = self._finish(state, run.text, run.passages)
+        reply = self._finish(state, _prefaced(preface, run.text), run.passages)
         self._notes_later(state, text, run.text, history, [p.id for p in run.passages])
         yield reply
 
@@ -538,6 +568,10 @@ class Coach:
             language=state.language,
             **fields,
         )
+
+
+def _prefaced(preface: str, text: str) -> str:
+    return f"{preface}\n\n{text}" if preface and text else text
 
 
 _default: Coach | None = None
