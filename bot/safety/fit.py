@@ -49,6 +49,11 @@ def labelled() -> dict[str, dict[str, list[str]]]:
         with (data_dir() / f"labelled.{lang}.toml").open("rb") as handle:
             table = tomllib.load(handle)
         out[lang] = {tier: list(table.get(tier, [])) for tier in CLASSES}
+        # Ordinary coaching speech (answers, plans, reports) kept apart from the hand-written tiers.
+        ordinary = data_dir() / f"ordinary.{lang}.toml"
+        if ordinary.exists():
+            with ordinary.open("rb") as handle:
+                out[lang]["none"] += [t for t in tomllib.load(handle).get("none", []) if t not in out[lang]["none"]]
     return out
 
 
