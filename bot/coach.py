@@ -418,8 +418,13 @@ class Coach:
         answered = safety_reply(state, text, safety, last_seen)
         if answered is not None:
             reply_text, stopped = answered
+            options: list[str] = []
+            if not stopped and self.guided and state.guided.step:  # safe: the pending question, asked again
+                back = self._guided_coach().resume(state, history)
+                reply_text, options = f"{reply_text}\n\n{back.text}", back.options
             yield reply_text
-            yield self._finish(state, reply_text, [], stage=Stage.SAFETY if stopped else None)
+            reply = self._finish(state, reply_text, [], stage=Stage.SAFETY if stopped else None)
+            yield reply.model_copy(update={"options": options}) if options else reply
             return
         preface = distress_acknowledgement(state.language, text) if safety.distress else ""
         try:
@@ -443,12 +448,7 @@ class Coach:
             log.warning("could not embed the message of session %s for safety", session_id, exc_info=True)
         return assess(text, state.language, vector=vector)
 
-    def _guided_turn(
-        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
-    ) -> Iterator[str | CoachReply]:
-        """The guided offline coach: it reads the message with the knowledge base's embeddings and
-        quotes through passages_for; its quick replies travel on the reply's `options`. `preface` is
-        the safety step's acknowledgement of distress, said first."""
+    def _guided_coach(self) -> Any:
         from .guided import GuidedCoach
 
         if self._guided is None:
@@ -456,7 +456,15 @@ class Coach:
             with self._open_lock:
                 if self._guided is None:
                     self._guided = GuidedCoach(passages_for=self.passages_for, embed=embed)
-        turn = self._guided.reply(state, text, history)
+        return self._guided
+
+    def _guided_turn(
+        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
+    ) -> Iterator[str | CoachReply]:
+        """The guided offline coach: it reads the message with the knowledge base's embeddings and
+        quotes through passages_for; its quick replies travel on the reply's `options`. `preface` is
+        the safety step's acknowledgement of distress, said first."""
+        turn = self._guided_coach().reply(state, text, history)
         reply_text = _prefaced(preface, turn.text)
         yield reply_text
         reply = self._finish(state, reply_text, turn.sources)

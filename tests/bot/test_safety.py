@@ -19,8 +19,9 @@ from bot.words import load
 
 
 def is_safe_reply(text: str, language: str = "en") -> bool:
-    """One of the glad replies that offer to go on (bot/text/safety.toml [safe])."""
-    return text in [t.strip() for t in load("safety")["safe"][language]]
+    """One of the glad replies that offer to go on (bot/text/safety.toml [safe]), on its own or
+    followed by the guided coach's pending question ("Where we were: …")."""
+    return any(text == t or text.startswith(t + "\n\n") for t in (t.strip() for t in load("safety")["safe"][language]))
 
 NO_NOTES = '{"strengths": [], "experiment": null, "experiment_agreed": false, "review": null}'
 
@@ -289,3 +290,13 @@ def test_the_length_limit_comes_before_detection(make_coach, recording_llm, monk
     assert reply.error == "too_long" and llm.calls == []
     assert seen and max(seen) <= 2001  # only the opening and closing halves were read
     assert coach.history("huge")[0].content == huge.strip()  # kept whole
+
+
+def test_safe_after_a_check_in_asks_the_pending_coaching_question_again(guided):
+    guided.ask("I keep copying my manager's playbook and I feel stuck.", "resume-q")
+    pending = guided.state("resume-q").guided.step
+    assert guided.ask("Sometimes I think my family would be better off without me", "resume-q").stage is Stage.SAFETY
+    reply = guided.ask("No, nothing like that. I'm just tired of my job.", "resume-q")
+    # Glad first, then where the conversation was, so the next answer goes to that question.
+    assert is_safe_reply(reply.text)
+    assert "Where we were:" in reply.text and guided.state("resume-q").guided.step == pending
