@@ -59,6 +59,7 @@ def render_profile(state: SessionState) -> str:
     for card in state.experiments:
         fields = card.model_dump(mode="json", exclude={"created_at", "passages"}, exclude_none=True)
         lines.append(f"- experiment ({card.status}): {_quote(str(fields))}")
+    lines += [f"- {_quote(line)}" for line in state.notebook_lines]  # across conversations (bot/policy.py)
     return "\n".join(lines) or load("prompts")["no_profile"]
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .journal import Journal, SessionBusy, UnknownSession, check_session_id
 from .people import LOCAL, Owned, Person
+from .person_coach import PersonNotebook
 from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Review, SessionState, Stage
 from .safety import is_crisis, safety_response
 from .words import message as notice
@@ -43,7 +44,7 @@ def new_session_id() -> str:
     return secrets.token_hex(16)
 
 
-class Coach:
+class Coach(PersonNotebook):
     """A coaching conversation grounded in the essay; state is kept per session id in the journal.
 
     `llm` is any LangChain chat model; None lets the settings decide (OpenAI, a compatible server,
@@ -200,6 +201,8 @@ class Coach:
 
     def forget(self, session_id: str, person: Person | None = None) -> bool:
         """Delete the session, from the file too; a turn still running cannot write it back."""
+        if self.owns(session_id, person):  # what it taught the notebook goes with it (bot/notebook.py)
+            self.notebook_store.forget_session((person or LOCAL).key, session_id)
         gone = self.journal.forget(check_session_id(session_id), (person or LOCAL).key)
         if gone:
             self._drop_caches([session_id])
@@ -207,6 +210,7 @@ class Coach:
 
     def forget_everything(self, person: Person | None = None) -> int:
         """Delete every session of the person; returns how many there were."""
+        self.notebook_store.forget_owner((person or LOCAL).key)
         ids = self.journal.forget_owner((person or LOCAL).key)
         self._drop_caches(ids)
         return len(ids)
@@ -259,6 +263,7 @@ class Coach:
                 raise KeyError(f"No experiment {experiment_id!r} in session {session_id!r}.")
             change(state, card)
             self.journal.save(state)
+            self._remember(state)
             return state
 
     # -- turns -------------------------------------------------------------------------------
@@ -323,6 +328,7 @@ class Coach:
             limit = self.settings.max_message_chars
             yield self._notice(state, notice(state.language, "too_long", length=len(text), limit=limit), "too_long")
             return
+        opener = self._recall(state, first_message=not history)  # the person's notebook (bot/person_coach.py)
         self.journal.append(session_id, ChatMessage(role="user", content=text), state)
         history = [m for m in history if m.status != "error"]
 
@@ -332,22 +338,29 @@ class Coach:
             yield self._finish(state, reply_text, [], stage=Stage.SAFETY)
             return
         try:
-            if self.guided:
-                yield from self._guided_turn(state, text, history)
+            ticked = self._check_in(state, text)  # "did it today": a daily tick, not a coaching turn
+            if ticked is not None:
+                yield ticked
+                yield self._finish(state, ticked, [])
+            elif self.guided:
+                yield from self._guided_turn(state, text, history, opener)
             else:
                 yield from self._model_turn(state, text, history)
         except Exception as exc:  # the person gets a readable message; the log gets the details
             log.exception("turn failed in session %s", session_id)
             yield self._notice(state, notice(state.language, "internal", kind=type(exc).__name__), "internal")
 
-    def _guided_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+    def _guided_turn(
+        self, state: SessionState, text: str, history: list[ChatMessage], opener: str | None = None
+    ) -> Iterator[str | CoachReply]:
         from .guided import GuidedCoach
 
         if self._guided is None:
             self._guided = GuidedCoach(search=self.search)
         turn = self._guided.reply(state, text, history)
-        yield turn.text
-        yield self._finish(state, turn.text, turn.sources)
+        reply_text = f"{opener}\n\n{turn.text}" if opener else turn.text  # a due card comes up first
+        yield reply_text
+        yield self._finish(state, reply_text, turn.sources)
 
     def _model_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
         from .chain import keep_real_citations, notes_chain, reply_chain
@@ -418,11 +431,12 @@ class Coach:
         status: str = "ok",
     ) -> CoachReply:
         """Journal the assistant's message with the session state, and build the reply."""
-        self.journal.append(
+        if self.journal.append(
             state.session_id,
             ChatMessage(role="assistant", content=text, sources=[p.id for p in sources], status=status),
             state,
-        )
+        ):  # 0: forgotten during the turn, and nothing of it may come back
+            self._remember(state)
         return self._reply(state, text, sources=sources, stage=stage, partial=status == "partial")
 
     def _notice(self, state: SessionState, text: str, error: str) -> CoachReply:
