@@ -97,14 +97,17 @@ def _valid_session(session_id) -> str | None:
         return None
 
 
+_OUR_TEMP = [""]  # the GRADIO_TEMP_DIR this module set, if any
+
+
 def _private_temp(home: Path) -> None:
     """Gradio's temp folder under COACH_HOME (0700), emptied now; and old exports of earlier versions
     (their `coach-export-*` folders in the system temp folder) removed."""
-    if not os.environ.get("GRADIO_TEMP_DIR"):
+    if os.environ.get("GRADIO_TEMP_DIR", "") in ("", _OUR_TEMP[0]):  # one the person set stays theirs
         folder = Path(home) / "gradio-tmp"
         try:
             shutil.rmtree(folder, ignore_errors=True)
-            os.environ["GRADIO_TEMP_DIR"] = str(private_dir(folder))
+            os.environ["GRADIO_TEMP_DIR"] = _OUR_TEMP[0] = str(private_dir(folder))
         except OSError:
             log.warning("could not make a private temp folder in %s", home)
     for stale in Path(tempfile.gettempdir()).glob("coach-export-*"):
@@ -456,27 +459,25 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
         def caller(request: gr.Request) -> Person:
             person = person_of(request)
             if person is None:
-                raise gr.Error(toasts["who"])
+                raise _refused(toasts["who"])
             return person
 
         def session_arg(session_id, person: Person, *, new_ok: bool) -> str | None:
             if not isinstance(session_id, str):
-                log.info("refused a session_id of type %s", type(session_id).__name__)
-                raise gr.Error(f"session_id must be a string, not {type(session_id).__name__}.")
+                raise _refused(f"session_id must be a string, not {type(session_id).__name__}.")
             if not session_id.strip() and new_ok:
                 return None
             try:
                 return check_session_id(session_id.strip())
             except InvalidSessionId as exc:
-                log.info("refused an invalid session id")
-                raise gr.Error(str(exc)) from None
+                raise _refused(str(exc)) from None
 
         def chat(message: str, session_id: str = "", request: gr.Request = None) -> tuple[str, str, list[str]]:
             """One turn; an empty session_id starts a new session. Returns (reply, session_id, passage ids)."""
             person = caller(request)
             wanted = session_arg(session_id, person, new_ok=True)
             if wanted is not None and not coach.owns(wanted, person):
-                raise gr.Error(_unknown(wanted))  # ids are issued by the server: none is made up here
+                raise _refused(_unknown(wanted))  # ids are issued by the server: none is made up here
             reply = coach.ask(message, wanted, person)
             return reply.text, reply.session_id, [p.id for p in reply.sources]
 
@@ -485,7 +486,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             person = caller(request)
             wanted = session_arg(session_id, person, new_ok=False)
             if not coach.owns(wanted, person):
-                raise gr.Error(_unknown(wanted))
+                raise _refused(_unknown(wanted))
             return coach.export(wanted, "md", person)
 
         def forget_session(session_id: str = "", everything: bool = False, request: gr.Request = None) -> int:
@@ -496,7 +497,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             else:
                 wanted = session_arg(session_id, person, new_ok=False)
                 if not coach.forget(wanted, person):
-                    raise gr.Error(_unknown(wanted))
+                    raise _refused(_unknown(wanted))
                 count = 1
             downloads.drop(person.key)
             return count
@@ -514,6 +515,12 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
 
     page.queue(default_concurrency_limit=CONCURRENCY)
     return page
+
+
+def _refused(message: str) -> gr.Error:
+    """A clear error for the caller and one log line for the owner, not a traceback."""
+    log.info("refused a request: %s", message[:160])
+    return gr.Error(message, print_exception=False)
 
 
 def _unknown(session_id: str) -> str:

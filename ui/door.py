@@ -59,26 +59,29 @@ class Door:
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             log.info("refused a %s-byte request to %s", length.decode(errors="replace"), path)
             return await _answer(send, 413, f"The request is too large (the limit is {self.max_body:,} bytes).")
-        receive = self._limited(receive)
+        if length is None and scope.get("method") in ("POST", "PUT", "PATCH"):
+            # A body of unknown length (chunked) is read here, up to the limit, then handed on.
+            body = await self._read(receive)
+            if body is None:
+                log.info("refused a chunked request over %d bytes to %s", self.max_body, path)
+                return await _answer(send, 413, f"The request is too large (the limit is {self.max_body:,} bytes).")
+            receive = _replay(body, receive)
         if scope.get("method") == "POST" and path in LOGIN_PATHS:
             return await self._login(scope, receive, send)
-        try:
-            await self.app(scope, receive, send)
-        except _TooLarge:
-            await _answer(send, 413, f"The request is too large (the limit is {self.max_body:,} bytes).")
+        await self.app(scope, receive, send)
 
-    def _limited(self, receive: ASGI) -> ASGI:
-        seen = 0
-
-        async def limited() -> dict:
-            nonlocal seen
+    async def _read(self, receive: ASGI) -> bytes | None:
+        parts, seen = [], 0
+        while True:
             message = await receive()
-            seen += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                return b"".join(parts)
+            parts.append(message.get("body", b""))
+            seen += len(parts[-1])
             if seen > self.max_body:
-                raise _TooLarge()
-            return message
-
-        return limited
+                return None
+            if not message.get("more_body"):
+                return b"".join(parts)
 
     async def _login(self, scope: Scope, receive: ASGI, send: ASGI) -> None:
         client = (scope.get("client") or ("?", 0))[0]
@@ -97,8 +100,17 @@ class Door:
             self.throttle.record(client, ok=status < 400)
 
 
-class _TooLarge(Exception):
-    pass
+def _replay(body: bytes, receive: ASGI) -> ASGI:
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: a disconnect, when it comes
+
+    return replay
 
 
 async def _answer(send: ASGI, status: int, detail: str) -> None:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from hardening_support import NO_NOTES
 
 SECRET_WORDS = "zebra-quartz-salary-91000"
+pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")
 
 
 def _bytes_of(home) -> bytes:
