@@ -225,19 +225,26 @@ class NotebookStore:
         with self._tx() as db:
             self._put_card(db, owner, card, session_id, force=True, started_on=started)
 
-    def import_strength(self, owner: str, strength: Strength, evidence: list[Evidence]) -> None:
-        """A strength with its evidence from an export, merged into one of the same name."""
+    def import_strength(self, owner: str, strength: NotebookStrength) -> None:
+        """A strength from an export, with its id and evidence; merged into one of the same name."""
         with self._tx() as db:
-            strength_id = self._add_strength(db, owner, strength.model_copy(update={"evidence": ""}), None, now())
-            row = db.execute("SELECT evidence FROM notebook_strengths WHERE id = ?", (strength_id,)).fetchone()
-            kept = [e for e in json.loads(row["evidence"]) if e.get("words") or e.get("session_id")]
+            row = db.execute(
+                "SELECT id, evidence FROM notebook_strengths WHERE owner = ? AND kind = ? AND folded = ?",
+                (owner, strength.kind, fold(strength.name)),
+            ).fetchone()
+            evidence = [e.model_dump(mode="json") for e in strength.evidence]
+            if row is None:
+                taken = db.execute("SELECT 1 FROM notebook_strengths WHERE id = ?", (strength.id,)).fetchone()
+                db.execute(
+                    "INSERT INTO notebook_strengths (id, owner, kind, name, folded, evidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (uuid.uuid4().hex[:8] if taken else strength.id, owner, strength.kind, strength.name.strip(),
+                     fold(strength.name), json.dumps(evidence, ensure_ascii=False), strength.created_at.isoformat()),
+                )
+                return
+            kept = json.loads(row["evidence"])
             seen = {(e["words"], e.get("session_id")) for e in kept}
-            kept += [e.model_dump(mode="json") for e in evidence if (e.words, e.session_id) not in seen]
-            db.execute("UPDATE notebook_strengths SET evidence = ? WHERE id = ?", (json.dumps(kept, ensure_ascii=False), strength_id))
-
-    def add_strength(self, owner: str, strength: Strength, session_id: str | None = None) -> str:
-        with self._tx() as db:
-            return self._add_strength(db, owner, strength, session_id, now())
+            kept += [e for e in evidence if (e["words"], e.get("session_id")) not in seen]
+            db.execute("UPDATE notebook_strengths SET evidence = ? WHERE id = ?", (json.dumps(kept, ensure_ascii=False), row["id"]))
 
     def edit_strength(self, owner: str, strength_id: str, *, name: str | None = None, kind: str | None = None) -> NotebookStrength:
         found = self._strength(owner, strength_id)

@@ -201,8 +201,10 @@ class PersonNotebook:
             if c.title:
                 store.set_title(key, session_id, c.title)
             report.conversations += 1
-        for strength, evidence in strengths:
-            store.import_strength(key, strength, [e.model_copy(update={"session_id": renamed.get(e.session_id, e.session_id)}) for e in evidence])
+        for strength in strengths:
+            for e in strength.evidence:
+                e.session_id = renamed.get(e.session_id or "", e.session_id)
+            store.import_strength(key, strength)
             report.strengths += 1
         for card, session_id, started_on, ticks in cards:
             store.put_card(key, card, renamed.get(session_id, session_id), started_on=started_on)

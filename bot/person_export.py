@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from .checkins import percent
 from .export import _cell, export_session
-from .models import CARD_FIELDS, ChatMessage, ExperimentCard, SessionState, Strength
-from .person_models import Evidence, Notebook, NotebookCard, Tick
+from .models import CARD_FIELDS, ChatMessage, ExperimentCard, SessionState
+from .person_models import Notebook, NotebookCard, NotebookStrength, Tick
 from .policy import strength_stats
 
 FORMAT = "on-policy-coach/person"
@@ -136,9 +136,8 @@ def parse_items(data: dict[str, Any], report: ImportReport):
     strengths, cards, conversations = [], [], []
     for raw in data.get("strengths", []):
         try:
-            evidence = [Evidence.model_validate(e) for e in raw.get("evidence", [])]
-            strengths.append((Strength(name=raw["name"], kind=raw.get("kind", "strength")), evidence))
-        except (KeyError, TypeError, ValidationError) as exc:
+            strengths.append(NotebookStrength.model_validate(raw))
+        except (TypeError, ValidationError) as exc:
             report.skipped.append(f"a strength ({type(exc).__name__})")
     for raw in data.get("experiments", []):
         try:
