@@ -71,11 +71,11 @@ def said_tick(message: str, titles: Sequence[str] = ()) -> SaidTick | None:
     p = _patterns()
     if not text or len(text) > p.max_chars or p.has("not_checkin", text):
         return None
-    alone = p.has("alone", text)
-    if not (alone or p.has("day_words", text) or mentioned(text, titles)):
+    alone, named = p.has("alone", text), bool(mentioned(text, titles))
+    if not (alone or named or p.has("day_words", text)):
         return None
     for value in ("no", "skip", "yes"):
-        if p.has(value, text) or value == "yes" and alone:
+        if p.has(value, text) or value == "yes" and (alone or named and p.has("did", text)):
             return SaidTick(value, p.has("yesterday", text))  # type: ignore[arg-type]
     return None
 
@@ -90,7 +90,7 @@ def mentioned(text: str, titles: Sequence[str]) -> list[int]:
     found = []
     for i, title in enumerate(titles):
         words = _words(title)
-        if words and len(words & said) * 2 >= len(words) + (len(words) > 1):
+        if words and len(words & said) * 2 >= len(words):
             found.append(i)
     return found
 
