@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from .person_models import NotebookCard
 
 
-def progress(ticks: Iterable[Tick], today: dt.date) -> Progress:
+def progress(ticks: Iterable[Tick | tuple[dt.date, str]], today: dt.date) -> Progress:
     """Counts, and the streak: done days in a row up to today (today itself may still be unticked);
     a skipped day neither breaks nor lengthens it."""
-    by_day = {t.day: t.value for t in ticks}
+    by_day = dict(t if isinstance(t, tuple) else (t.day, t.value) for t in ticks)
     counts = {"yes": 0, "no": 0, "skip": 0}
     for value in by_day.values():
         counts[value] = counts.get(value, 0) + 1

@@ -16,6 +16,7 @@ import logging
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from .checkins import progress
 from .journal import Journal
@@ -65,6 +66,7 @@ _RANK = {"proposed": 0, "running": 1, "reviewed": 2}
 Today = Callable[[], dt.date]
 
 
+@lru_cache(maxsize=4096)
 def fold(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -115,9 +117,9 @@ class NotebookStore:
                 "SELECT * FROM notebook_strengths WHERE owner = ? ORDER BY created_at, rowid", (owner,)
             )
         ]
-        ticks: dict[str, list[Tick]] = {}
-        for r in db.execute("SELECT card_id, day, value FROM notebook_ticks WHERE owner = ?", (owner,)):
-            ticks.setdefault(r["card_id"], []).append(Tick(card_id=r["card_id"], day=r["day"], value=r["value"]))
+        ticks: dict[str, list[tuple[dt.date, str]]] = {}  # plain pairs: a long history has thousands
+        for card_id, day, value in db.execute("SELECT card_id, day, value FROM notebook_ticks WHERE owner = ?", (owner,)):
+            ticks.setdefault(card_id, []).append((dt.date.fromisoformat(day), value))
         today = self.today()
         cards = []
         for r in db.execute("SELECT * FROM notebook_cards WHERE owner = ? ORDER BY rowid", (owner,)):
@@ -224,6 +226,10 @@ class NotebookStore:
         started = started_on.isoformat() if isinstance(started_on, dt.date) else started_on
         with self._tx() as db:
             self._put_card(db, owner, card, session_id, force=True, started_on=started)
+
+    def add_strength(self, owner: str, strength: Strength, session_id: str | None = None) -> str:
+        with self._tx() as db:
+            return self._add_strength(db, owner, strength, session_id, now())
 
     def import_strength(self, owner: str, strength: NotebookStrength) -> None:
         """A strength from an export, with its id and evidence; merged into one of the same name."""

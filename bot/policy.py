@@ -12,6 +12,7 @@ import random
 import statistics
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from .checkins import mentioned, percent
@@ -71,7 +72,11 @@ class Point:
 
 def arm_of(card: NotebookCard, names: list[str]) -> str:
     """The strength a card builds on, as one of the person's strength names when it names one."""
-    said = card.card.strength.strip()
+    return _arm(card.card.strength.strip(), tuple(names))
+
+
+@lru_cache(maxsize=2048)
+def _arm(said: str, names: tuple[str, ...]) -> str:
     if not said:
         return ""
     folded = fold(said)
@@ -134,10 +139,12 @@ def default_seed(notebook: Notebook) -> int:
     return zlib.crc32(f"{notebook.owner}:{reviewed}".encode())
 
 
-def propose(notebook: Notebook, seed: int | None = None, language: str = "en") -> Proposal | None:
+def propose(notebook: Notebook, seed: int | None = None, language: str = "en",
+            stats: list[StrengthStats] | None = None) -> Proposal | None:
     """Thompson sampling: each strength's rewards as successes in [0, 1] under a Beta(1, 1) prior; the
-    highest draw wins. Untested strengths draw from the flat prior, so they get explored."""
-    stats = strength_stats(notebook)
+    highest draw wins. Untested strengths draw from the flat prior, so they get explored.
+    `stats`, when given, are `strength_stats(notebook)` already computed."""
+    stats = strength_stats(notebook) if stats is None else stats
     if not stats:
         return None
     rng = random.Random(default_seed(notebook) if seed is None else seed)

@@ -31,7 +31,7 @@ from bot.people import GUEST_HEADER, Access, Person
 from bot.words import message as notice
 from knowledge.private import private_dir
 
-from . import views
+from . import notebook_tab, views
 from .door import Door
 from .downloads import DownloadRoute, Downloads
 from .theme import CSS, theme
@@ -71,7 +71,7 @@ class CoachPage(gr.Blocks):
 
     def launch(self, *args, **kwargs):
         kwargs.setdefault("theme", theme())
-        kwargs.setdefault("css", CSS)
+        kwargs.setdefault("css", CSS + notebook_tab.nv.CSS)
         kwargs.setdefault("footer_links", ["api", "settings"])
         if self.access.mode == "accounts" and self.access.accounts is not None:
             kwargs.setdefault("auth", self.access.accounts.check)
@@ -206,6 +206,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                                 confirm_yes = gr.Button(page_text["forget"]["yes"], size="sm", variant="stop", elem_id="coach-forget-yes")
                                 confirm_no = gr.Button(page_text["forget"]["no"], size="sm", elem_id="coach-forget-no")
                             what = gr.State("")
+                    person_tabs = notebook_tab.person_tabs(coach, person_of, session, guest, chatbot, downloads)
 
         panel_outputs = [profile, board, picker, start, board_form, session_info]
 
@@ -328,6 +329,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             turn.then(ready, None, textbox, queue=False, api_visibility="undocumented").then(
                 None, None, None, js=FOCUS_INPUT, api_visibility="undocumented"
             )
+            turn.then(person_tabs.refresh, [guest], person_tabs.outputs, api_visibility="undocumented")
             turns.append(turn)
         textbox.stop(None, None, None, cancels=turns, api_visibility="undocumented")
 
@@ -435,7 +437,10 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             return {**hide, session: None, chatbot: [], export_file: gr.HTML("", visible=False), **panels(None)}
 
         hidden = {"api_visibility": "undocumented"}
-        page.load(restore, [session, guest], [session, guest, chatbot, *panel_outputs], **hidden)
+        page.load(restore, [session, guest], [session, guest, chatbot, *panel_outputs], **hidden).then(
+            person_tabs.refresh, [guest], person_tabs.outputs, **hidden
+        )
+        person_tabs.reopened.then(restore, [session, guest], [session, guest, chatbot, *panel_outputs], **hidden)
         picker.input(picked, [picker, session, guest], [start], queue=False, **hidden)
         start.click(start_experiment, [picker, session, guest], panel_outputs, **hidden)
         save_review.click(
