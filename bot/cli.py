@@ -193,8 +193,16 @@ def _plugins() -> None:
 
 
 def main() -> None:
+    from knowledge.damage import KnowledgeProblem
+
+    from .journal import JournalProblem
+
     _plugins()
-    app()
+    try:
+        app()
+    except (JournalProblem, KnowledgeProblem) as exc:  # a damaged or read-only file: one line that says what to do
+        typer.echo(str(exc), err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

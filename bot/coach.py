@@ -290,7 +290,9 @@ class Coach(PersonNotebook):
         may also name a new one, as `coach chat --session NAME` does), else UnknownSession.
         """
         person = person or LOCAL
-        if session_id is None:
+        if isinstance(session_id, Owned):  # checked (or freshly issued) at the caller's boundary
+            owned = session_id
+        elif session_id is None:
             owned = Owned(new_session_id(), person)
         else:  # "" included: no silent new session
             owner = self.journal.owner(check_session_id(session_id))

@@ -26,7 +26,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
-from knowledge.private import private_dir, private_file
+from knowledge.private import private_dir, private_file, writable
 
 from .lenient import lenient_model
 from .models import ChatMessage, SessionState, now
@@ -101,7 +101,7 @@ def problem(path: Path, exc: BaseException) -> JournalProblem | None:
     text = str(exc).lower()
     if isinstance(exc, UnicodeError):
         return JournalProblem(
-            f"The journal path {os.fsdecode(path)!r} is not valid UTF-8: set COACH_HOME to a folder whose name is UTF-8."
+            f"The journal path {os.fsencode(path)!r} is not valid UTF-8: set COACH_HOME to a folder whose name is UTF-8."
         )
     if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
         return JournalProblem(
@@ -162,7 +162,7 @@ class Journal:
     def _open(self) -> None:
         os.fsencode(self.path).decode("utf-8")  # a non-UTF-8 path fails here, by name, not deep in SQLite
         home = self.path.parent
-        if home.exists() and not _writable(home) or self.path.exists() and not _writable(self.path):
+        if home.exists() and not writable(home) or self.path.exists() and not writable(self.path):
             self.read_only = True
         else:
             private_dir(home)
@@ -432,15 +432,6 @@ class Journal:
         if db is not None:
             db.close()
             self._local.db = None
-
-
-def _writable(path: Path) -> bool:
-    if os.geteuid() == 0:  # root passes access(); the mode bits say what was meant
-        try:
-            return bool(path.stat().st_mode & 0o200)
-        except OSError:
-            return False
-    return os.access(path, os.W_OK)
 
 
 def _alive(holder: str) -> bool:

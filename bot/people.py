@@ -210,8 +210,9 @@ class Access:
 
 
 class Owned(str):
-    """A session id already checked, once, at the boundary, to be `person`'s (or theirs to create).
-    Passed inward instead of a plain id, so nothing further in checks it again."""
+    """A session id already checked, once, at the boundary, to be `person`'s, or freshly issued by the
+    server for them. Passed inward instead of a plain id, so nothing further in checks it again;
+    never made from an id a caller sent without that check."""
 
     person: Person
 

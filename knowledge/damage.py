@@ -4,6 +4,7 @@ do, and the list of ingested documents kept outside Chroma, so a lost store can 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -19,7 +20,9 @@ class KnowledgeProblem(RuntimeError):
 def damaged(chroma_dir: Path, exc: BaseException) -> KnowledgeProblem:
     path = Path(chroma_dir) / "chroma.sqlite3"
     if isinstance(exc, UnicodeError):
-        return KnowledgeProblem(f"The knowledge store path {chroma_dir!s} is not valid UTF-8: set COACH_HOME to a folder whose name is UTF-8.")
+        return KnowledgeProblem(
+            f"The knowledge store path {os.fsencode(chroma_dir)!r} is not valid UTF-8: set COACH_HOME to a folder whose name is UTF-8."
+        )
     text = str(exc).lower()
     if "readonly" in text or "read-only" in text or "permission" in text:
         return KnowledgeProblem(f"The knowledge store {path} is read-only ({_short(exc)}). Make COACH_HOME writable.")

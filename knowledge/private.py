@@ -71,3 +71,15 @@ def _tighten(path: Path, mode: int) -> None:
             os.chmod(path, stat.S_IMODE(st.st_mode) & ~0o077 | (mode & 0o700))
     except OSError:
         pass  # a read-only home: reported by `coach doctor`, not fatal here
+
+
+def writable(path: Path) -> bool:
+    """Whether we may write `path`; for root, whose writes the kernel never refuses, the mode bits say
+    what the owner meant (a home made read-only on purpose stays read-only)."""
+    path = Path(path)
+    if os.geteuid() == 0:
+        try:
+            return bool(path.stat().st_mode & 0o200)
+        except OSError:
+            return False
+    return os.access(path, os.W_OK)

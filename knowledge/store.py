@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 from . import documents
 from .damage import KnowledgeProblem, damaged, read_manifest, write_manifest
-from .private import private_dir, tighten_tree
+from .private import private_dir, tighten_tree, writable
 from .corpus import builtin_passages, works
 from .passages import Passage, split_passages
 
@@ -77,8 +77,26 @@ def _client(settings: KnowledgeSettings) -> Any:
             ssl=url.scheme == "https",
             settings=chroma_settings,
         )
-    private_dir(settings.chroma_dir)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    path = settings.chroma_dir
+    if path.exists() and not writable(path):
+        path = _readable_copy(path)
+    else:
+        private_dir(path)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _readable_copy(chroma_dir: Path) -> Path:
+    """A read-only store (a read-only COACH_HOME) is searched through a private copy, removed at exit:
+    Chroma writes to its files even to read them."""
+    import atexit
+    import shutil
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="coach-readonly-store-"))  # 0700
+    shutil.copytree(chroma_dir, copy, dirs_exist_ok=True)
+    tighten_tree(copy)
+    atexit.register(shutil.rmtree, copy, True)
+    return copy
 
 
 class KnowledgeBase:
@@ -131,6 +149,11 @@ class KnowledgeBase:
 
             embeddings = E5Embeddings(num_threads=settings.embed_threads, copies=settings.embed_copies)
         embedded = not settings.chroma_url
+        if embedded:
+            try:
+                os.fsencode(settings.chroma_dir).decode("utf-8")
+            except UnicodeError as exc:
+                raise damaged(settings.chroma_dir, exc) from None
         fresh = embedded and not (settings.chroma_dir / "chroma.sqlite3").exists()
         try:
             # As langchain_chroma creates it: no chromadb embedding function (vectors come from `embeddings`).
@@ -148,7 +171,7 @@ class KnowledgeBase:
                 raise
             raise damaged(settings.chroma_dir, exc) from None
         if embedded:
-            kb.home = settings.home
+            kb.home = settings.home if writable(settings.home) else None
             tighten_tree(settings.chroma_dir)
             lost = read_manifest(settings.home) if fresh else []
             if lost:

@@ -24,10 +24,10 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from bot import Coach, CoachReply, Review
-from bot.coach import clean_message
+from bot.coach import clean_message, new_session_id
 from bot.journal import InvalidSessionId, check_session_id
 from bot.language import detect_language
-from bot.people import GUEST_HEADER, Access, Person
+from bot.people import GUEST_HEADER, Access, Owned, Person
 from bot.words import message as notice
 from knowledge.private import private_dir
 
@@ -266,6 +266,10 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
 
         def respond(message, chat, session_id, token, request: gr.Request):
             """One turn, streamed into the chat; the reply ends with its sources, then the panels refresh."""
+            issued = gr.skip()
+            if access.mode == "guests" and access.person(None, token) is None:
+                # Sent before the page's load gave this browser its token: it gets one now.
+                token = issued = access.guests.issue()
             person = person_of(request, token)
             chat = views.plain_history(chat)
             text = message if isinstance(message, str) else ""
@@ -273,11 +277,13 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                 yield {chatbot: chat + [{"role": "assistant", "content": views.bot_message(toasts["who"], error=True)}]}
                 return
             session_id = _valid_session(session_id)
-            if session_id and not coach.owns(session_id, person):
-                session_id = None  # not theirs (or forgotten): a new conversation, never someone else's
+            if not (session_id and coach.owns(session_id, person)):
+                # None, not theirs, or forgotten: a new conversation (never someone else's), its id
+                # issued here and kept by the browser at once, so a stopped first turn keeps it too.
+                session_id = Owned(new_session_id(), person)
             if clean_message(text):
                 chat = chat + [{"role": "user", "content": views.safe_markdown(text.strip())}]
-            yield {chatbot: chat}
+            yield {chatbot: chat, guest: issued, session: str(session_id)}
 
             shown, reply = "", None
             base = list(chat)
@@ -300,11 +306,10 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                 if reply is not None:
                     content = views.bot_message(reply.text, reply.sources, error=bool(reply.error))
                     chat = base + [{"role": "assistant", "content": content}]
-                    session_id = reply.session_id
             finally:
                 stream.close()  # a stopped turn releases its session at once
             try:
-                yield {chatbot: chat, session: session_id or gr.skip(), **panels(session_id, person)}
+                yield {chatbot: chat, **panels(session_id, person)}
             except Exception:
                 log.exception("could not refresh panels for session %s", session_id)
                 yield {chatbot: chat}
@@ -312,7 +317,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
         def ready():
             return gr.Textbox(interactive=True, submit_btn=True, stop_btn=False)
 
-        turn_outputs = [chatbot, session, *panel_outputs]
+        turn_outputs = [chatbot, session, guest, *panel_outputs]
         turns = []
         for trigger, take, inputs in (
             (textbox.submit, take_message, [textbox]),

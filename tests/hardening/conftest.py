@@ -21,16 +21,3 @@ def model_coach(make_coach) -> Callable[..., object]:
 
     return _make
 
-
-def _ui_fixtures():
-    """The browser fixtures of tests/ui/conftest.py (Debian's Chromium through Playwright), shared here."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("ui_browser_fixtures", Path(__file__).parents[1] / "ui" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-chromium = _ui_fixtures().chromium

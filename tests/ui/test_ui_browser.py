@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -119,10 +120,12 @@ def test_a_whole_coaching_session_in_the_browser(chromium, serve, canned_coach, 
     # Export, then a new session empties the page (the old one stays in the journal).
     page.get_by_role("tab", name="Session · 세션").click()
     page.click("#coach-export")
-    page.wait_for_function(
-        "name => (document.querySelector('#coach-export-file') || {}).innerText?.includes(name)",
-        arg=f"on-policy-coach-{session.id}",
-    )
+    link = page.locator("#coach-export-file a.coach-download")
+    link.wait_for()
+    with page.expect_download() as got:  # served once, privately (ui/downloads.py)
+        link.click()
+    assert got.value.suggested_filename == f"on-policy-coach-{session.id}.md"
+    assert message in Path(got.value.path()).read_text(encoding="utf-8")
     page.click("#coach-new")
     page.wait_for_function("() => document.querySelectorAll('#coach-chat [data-testid=\"user\"]').length == 0")
     assert "No experiments yet" in page.inner_text("#coach-board")
@@ -204,7 +207,7 @@ def test_stop_ends_the_turn_and_the_session_goes_on(chromium, serve, make_coach,
 
 
 def test_a_failing_turn_reads_as_a_sentence_and_keeps_the_message(chromium, serve, canned_coach, monkeypatch):
-    def broken_stream(message, session_id=None):
+    def broken_stream(message, session_id=None, person=None):
         yield "반쯤 쓰다가"
         raise RuntimeError("database is on fire")
 
