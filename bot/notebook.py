@@ -144,9 +144,10 @@ class NotebookStore:
 
     # -- sessions <-> notebook ---------------------------------------------------------------
 
-    def refresh(self, state: SessionState, owner: str) -> SessionState:
+    def refresh(self, state: SessionState, owner: str) -> Notebook:
         """The session's state as the notebook has it now: all of the person's strengths; its own
-        cards as the notebook holds them (gone when the person deleted them); every running card."""
+        cards as the notebook holds them (gone when the person deleted them); every running card.
+        Returns the notebook it read."""
         notebook = self.load(owner)
         state.strengths = [s.as_strength() for s in notebook.strengths]
         kept = []
@@ -160,7 +161,7 @@ class NotebookStore:
                 kept.append(entry.card)
                 ids.add(entry.id)
         state.experiments = kept
-        return state
+        return notebook
 
     def absorb(self, state: SessionState, owner: str) -> None:
         """Write what the session learnt into the person's notebook (new strengths, evidence, cards)."""

@@ -224,9 +224,7 @@ class PersonNotebook:
         coach sees; on a conversation's first message, the opener for the oldest due card."""
         from .policy import due_opener, evidence_lines
 
-        store = self.notebook_store
-        store.refresh(state, state.owner)
-        notebook = store.load(state.owner)
+        notebook = self.notebook_store.refresh(state, state.owner)
         state.notebook_lines = evidence_lines(notebook, state.language, self.today())
         return due_opener(notebook, state.language, self.today()) if first_message else None
 
