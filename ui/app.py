@@ -206,7 +206,8 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                                 confirm_yes = gr.Button(page_text["forget"]["yes"], size="sm", variant="stop", elem_id="coach-forget-yes")
                                 confirm_no = gr.Button(page_text["forget"]["no"], size="sm", elem_id="coach-forget-no")
                             what = gr.State("")
-                    person_tabs = notebook_tab.person_tabs(coach, person_of, session, guest, chatbot, downloads)
+                # The person's, across conversations: notebook, check-ins, conversations (ui/notebook_tab.py).
+                person_tabs = notebook_tab.person_tabs(coach, person_of, session, guest, chatbot, downloads)
 
         panel_outputs = [profile, board, picker, start, board_form, session_info]
 

@@ -1,6 +1,6 @@
-"""The person's tabs on the page: the notebook (policy chart and table, today's check-ins with a
-button per running card, reminders to download, every item editable and deletable) and the list of
-past conversations (reopen, rename, forget). Built inside the page's gr.Tabs by `person_tabs`.
+"""The person's tabs on the page: today's check-ins (a button per running card, and its reminders
+to download), the notebook (policy chart and table, every item editable and deletable) and the list
+of past conversations (reopen, rename, forget). Built in the page's side column by `person_tabs`.
 
 Every handler finds the person from the request (the page's `person_of`) and touches only their
 notebook: a card or conversation id of someone else's is answered like a nonexistent one.
@@ -34,53 +34,56 @@ class PersonTabs:
 
 
 def person_tabs(coach, person_of, session, guest, chatbot, downloads) -> PersonTabs:
-    """Add the Notebook and Conversations tabs (call inside the page's `with gr.Tabs():`)."""
+    """Add today's check-ins and the Notebook and Conversations tabs (call inside the page's side column)."""
     w = nv.words()
     running = gr.State([])
 
-    with gr.Tab(w["tabs"]["notebook"], id="notebook") as notebook_tab:
-        chart = gr.HTML(nv.chart_html([]), elem_id="coach-chart", js_on_load=None)
-        policy = gr.HTML("", elem_id="coach-policy", js_on_load=None)
-        gr.Markdown(f"#### {w['checkins']['title']}")
-        with gr.Column(elem_id="coach-checkins"):
+    # Today's check-ins first, outside the tabs (gr.render inside a gr.Tab confuses the tab headers).
+    gr.Markdown(f"#### {w['checkins']['title']}")
+    with gr.Column(elem_id="coach-checkins"):
 
-            @gr.render(inputs=[running], triggers=[running.change])
-            def running_cards(cards):
-                if not cards:
-                    gr.Markdown(w["checkins"]["none"], elem_classes=["coach-empty"])
-                    return
-                for card_id, line in cards:
-                    with gr.Group(elem_classes=["coach-checkin"]):
-                        gr.HTML(line, js_on_load=None)
-                        with gr.Row():
-                            for value in ("yes", "no", "skip"):
-                                button = gr.Button(w["checkins"][value], size="sm", key=f"tick-{card_id}-{value}",
-                                                   elem_classes=["coach-tick", f"coach-tick-{value}"])
-                                button.click(tick(card_id, value), [guest], outputs, **HIDDEN)
-                            ics = gr.Button(w["checkins"]["ics"], size="sm", key=f"ics-{card_id}", elem_classes=["coach-ics"])
-                            ics.click(calendar(card_id), [guest], [ics_link], **HIDDEN)
+        @gr.render(inputs=[running], triggers=[running.change])
+        def running_cards(cards):
+            if not cards:
+                gr.Markdown(w["checkins"]["none"], elem_classes=["coach-empty"])
+                return
+            for card_id, line in cards:
+                with gr.Group(elem_classes=["coach-checkin"]):
+                    gr.HTML(line, js_on_load=None)
+                    with gr.Row():
+                        for value in ("yes", "no", "skip"):
+                            button = gr.Button(w["checkins"][value], size="sm", key=f"tick-{card_id}-{value}",
+                                               elem_classes=["coach-tick", f"coach-tick-{value}"])
+                            button.click(tick(card_id, value), [guest], outputs, **HIDDEN)
+                        ics = gr.Button(w["checkins"]["ics"], size="sm", key=f"ics-{card_id}", elem_classes=["coach-ics"])
+                        ics.click(calendar(card_id), [guest], [ics_link], **HIDDEN)
 
-        ics_link = gr.HTML("", visible=False, elem_id="coach-ics-file", js_on_load=None)
-        with gr.Accordion(w["items"]["title"], open=False, elem_id="coach-nb-items"):
-            listing = gr.HTML("", elem_id="coach-nb-list", js_on_load=None)
-            item = gr.Dropdown(label=w["items"]["picker"], choices=[], elem_id="coach-nb-item")
-            new_name = gr.Textbox(label=w["items"]["new_name"], lines=1, elem_id="coach-nb-name")
+    ics_link = gr.HTML("", visible=False, elem_id="coach-ics-file", js_on_load=None)
+
+    with gr.Tabs(elem_id="coach-person-tabs"):
+        with gr.Tab(w["tabs"]["notebook"], id="notebook") as notebook_tab:
+            chart = gr.HTML(nv.chart_html([]), elem_id="coach-chart", js_on_load=None)
+            policy = gr.HTML("", elem_id="coach-policy", js_on_load=None)
+            with gr.Accordion(w["items"]["title"], open=False, elem_id="coach-nb-items"):
+                listing = gr.HTML("", elem_id="coach-nb-list", js_on_load=None)
+                item = gr.Dropdown(label=w["items"]["picker"], choices=[], elem_id="coach-nb-item")
+                new_name = gr.Textbox(label=w["items"]["new_name"], lines=1, elem_id="coach-nb-name")
+                with gr.Row():
+                    rename_item = gr.Button(w["items"]["rename"], size="sm", elem_id="coach-nb-rename")
+                    delete_item = gr.Button(w["items"]["delete"], size="sm", variant="stop", elem_id="coach-nb-delete")
+
+        with gr.Tab(w["tabs"]["conversations"], id="conversations") as conversations_tab:
+            picked = gr.Dropdown(label=w["conversations"]["picker"], choices=[], elem_id="coach-conversations")
+            reopen = gr.Button(w["conversations"]["reopen"], size="sm", variant="primary", elem_id="coach-reopen")
             with gr.Row():
-                rename_item = gr.Button(w["items"]["rename"], size="sm", elem_id="coach-nb-rename")
-                delete_item = gr.Button(w["items"]["delete"], size="sm", variant="stop", elem_id="coach-nb-delete")
-
-    with gr.Tab(w["tabs"]["conversations"], id="conversations") as conversations_tab:
-        picked = gr.Dropdown(label=w["conversations"]["picker"], choices=[], elem_id="coach-conversations")
-        reopen = gr.Button(w["conversations"]["reopen"], size="sm", variant="primary", elem_id="coach-reopen")
-        with gr.Row():
-            title = gr.Textbox(label=w["conversations"]["new_title"], lines=1, elem_id="coach-conv-title", scale=3)
-            rename = gr.Button(w["conversations"]["rename"], size="sm", elem_id="coach-conv-rename", scale=1)
-        confirm = gr.Checkbox(label=w["conversations"]["confirm"], value=False, elem_id="coach-conv-confirm")
-        forget = gr.Button(w["conversations"]["forget"], size="sm", variant="stop", elem_id="coach-conv-forget")
+                title = gr.Textbox(label=w["conversations"]["new_title"], lines=1, elem_id="coach-conv-title", scale=3)
+                rename = gr.Button(w["conversations"]["rename"], size="sm", elem_id="coach-conv-rename", scale=1)
+            confirm = gr.Checkbox(label=w["conversations"]["confirm"], value=False, elem_id="coach-conv-confirm")
+            forget = gr.Button(w["conversations"]["forget"], size="sm", variant="stop", elem_id="coach-conv-forget")
 
     outputs = [chart, policy, running, listing, item, picked]
 
-    def refresh(token, request: gr.Request):
+    def refresh_person_tabs(token, request: gr.Request):
         person = person_of(request, token)
         if person is None:
             return {chart: nv.chart_html([]), policy: "", running: [], listing: "", item: gr.Dropdown(choices=[], value=None),
@@ -100,7 +103,7 @@ def person_tabs(coach, person_of, session, guest, chatbot, downloads) -> PersonT
         }
 
     def tick(card_id: str, value: str):
-        def handler(token, request: gr.Request):
+        def tick_card(token, request: gr.Request):
             person = person_of(request, token)
             if person is None:
                 return gr.skip()
@@ -110,12 +113,12 @@ def person_tabs(coach, person_of, session, guest, chatbot, downloads) -> PersonT
                 gr.Warning(str(exc)[:200], duration=TOAST_SECONDS)
                 return gr.skip()
             gr.Info(w["checkins"]["ticked"].format(title=entry.card.title, value=w["checkins"][value]), duration=TOAST_SECONDS)
-            return refresh(token, request)
+            return refresh_person_tabs(token, request)
 
-        return handler
+        return tick_card
 
     def calendar(card_id: str):
-        def handler(token, request: gr.Request):
+        def card_calendar_file(token, request: gr.Request):
             person = person_of(request, token)
             try:
                 entry = coach.card(card_id, person) if person else None
@@ -128,10 +131,10 @@ def person_tabs(coach, person_of, session, guest, chatbot, downloads) -> PersonT
             link = downloads.put(person.key, f"{name}.ics", data)
             return gr.HTML(download_link(link, w["checkins"]["ics_file"]), visible=True)
 
-        return handler
+        return card_calendar_file
 
     def change_item(action: str):
-        def handler(choice, name, token, request: gr.Request):
+        def change_notebook_item(choice, name, token, request: gr.Request):
             person = person_of(request, token)
             if person is None or not isinstance(choice, str) or ":" not in choice:
                 gr.Warning(w["items"]["nothing"], duration=TOAST_SECONDS)
@@ -152,17 +155,17 @@ def person_tabs(coach, person_of, session, guest, chatbot, downloads) -> PersonT
                 return gr.skip()
             if done:
                 gr.Info(w["items"]["deleted" if action == "delete" else "renamed"], duration=TOAST_SECONDS)
-            return {**refresh(token, request), new_name: ""}
+            return {**refresh_person_tabs(token, request), new_name: ""}
 
-        return handler
+        return change_notebook_item
 
-    def do_reopen(conversation, token, request: gr.Request):
+    def reopen_conversation(conversation, token, request: gr.Request):
         person = person_of(request, token)
         if person is None or not isinstance(conversation, str) or not coach.owns(conversation, person):
             return gr.skip()
         return conversation
 
-    def do_rename(conversation, new_title, token, request: gr.Request):
+    def rename_conversation(conversation, new_title, token, request: gr.Request):
         person = person_of(request, token)
         try:
             if person is None or not isinstance(conversation, str):
@@ -172,9 +175,9 @@ def person_tabs(coach, person_of, session, guest, chatbot, downloads) -> PersonT
             gr.Warning(w["conversations"]["none"], duration=TOAST_SECONDS)
             return gr.skip()
         gr.Info(w["conversations"]["renamed"], duration=TOAST_SECONDS)
-        return {**refresh(token, request), title: ""}
+        return {**refresh_person_tabs(token, request), title: ""}
 
-    def do_forget(conversation, sure, current, token, request: gr.Request):
+    def forget_conversation(conversation, sure, current, token, request: gr.Request):
         person = person_of(request, token)
         if person is None or not isinstance(conversation, str) or not conversation:
             return gr.skip()
@@ -187,16 +190,16 @@ def person_tabs(coach, person_of, session, guest, chatbot, downloads) -> PersonT
             gone = False
         if gone:
             gr.Info(w["conversations"]["forgotten"], duration=TOAST_SECONDS)
-        updates = {**refresh(token, request), confirm: False}
+        updates = {**refresh_person_tabs(token, request), confirm: False}
         if gone and conversation == current:
             updates.update({session: None, chatbot: []})
         return updates
 
-    notebook_tab.select(refresh, [guest], outputs, **HIDDEN)
-    conversations_tab.select(refresh, [guest], outputs, **HIDDEN)
+    notebook_tab.select(refresh_person_tabs, [guest], outputs, **HIDDEN)
+    conversations_tab.select(refresh_person_tabs, [guest], outputs, **HIDDEN)
     rename_item.click(change_item("rename"), [item, new_name, guest], [*outputs, new_name], **HIDDEN)
     delete_item.click(change_item("delete"), [item, new_name, guest], [*outputs, new_name], **HIDDEN)
-    reopened = reopen.click(do_reopen, [picked, guest], [session], **HIDDEN)
-    rename.click(do_rename, [picked, title, guest], [*outputs, title], **HIDDEN)
-    forget.click(do_forget, [picked, confirm, session, guest], [*outputs, confirm, session, chatbot], **HIDDEN)
-    return PersonTabs(outputs=outputs, refresh=refresh, reopened=reopened)
+    reopened = reopen.click(reopen_conversation, [picked, guest], [session], **HIDDEN)
+    rename.click(rename_conversation, [picked, title, guest], [*outputs, title], **HIDDEN)
+    forget.click(forget_conversation, [picked, confirm, session, guest], [*outputs, confirm, session, chatbot], **HIDDEN)
+    return PersonTabs(outputs=outputs, refresh=refresh_person_tabs, reopened=reopened)

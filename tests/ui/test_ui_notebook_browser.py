@@ -19,12 +19,13 @@ SHOTS = Path("/work/wt/i16-shots")
 
 def open_tab(page, name: str) -> None:
     """Click a side tab, through the "More tabs" menu when the column is too narrow to show it."""
-    tab = page.locator('[role="tab"]', has_text=name)
+    tabs = page.locator("#coach-person-tabs")
+    tab = tabs.locator('[role="tab"]', has_text=name)
     if tab.count():
         tab.first.click()
         return
-    page.click('button[aria-label="More tabs"]')
-    page.locator(".overflow-dropdown button", has_text=name).click()
+    tabs.locator('button[aria-label="More tabs"]').first.click()
+    tabs.locator(".overflow-dropdown button", has_text=name).click()
 
 
 def person_history(coach) -> dict[str, str]:
