@@ -197,6 +197,9 @@ def main() -> None:
 
     from .journal import JournalProblem
 
+    import os
+
+    os.umask(0o077)  # what the coach writes under COACH_HOME is its owner's only
     _plugins()
     try:
         app()

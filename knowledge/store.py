@@ -85,6 +85,13 @@ def _client(settings: KnowledgeSettings) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _about_the_store(exc: BaseException) -> bool:
+    """An error from Chroma or SQLite (its files), not from, say, the embedding model."""
+    import sqlite3
+
+    return isinstance(exc, (sqlite3.Error, OSError, UnicodeError)) or type(exc).__module__.startswith(("chromadb", "sqlite3"))
+
+
 def _readable_copy(chroma_dir: Path) -> Path:
     """A read-only store (a read-only COACH_HOME) is searched through a private copy, removed at exit:
     Chroma writes to its files even to read them."""
@@ -167,7 +174,7 @@ class KnowledgeBase:
         except (KnowledgeProblem, ValueError):
             raise
         except Exception as exc:  # chromadb's errors about its files: name the file, say what to do
-            if not embedded:
+            if not embedded or not _about_the_store(exc):
                 raise
             raise damaged(settings.chroma_dir, exc) from None
         if embedded:
