@@ -48,8 +48,10 @@ def render_passages(passages: list[Passage]) -> str:
 
 
 def render_profile(state: SessionState) -> str:
-    """The session notes as compact state lines (see bot/prompt_state.py)."""
-    return render_state(state)
+    """The session notes as compact state lines (see bot/prompt_state.py), then what the person's
+    notebook holds across conversations (due cards, evidence per strength: bot/policy.py)."""
+    lines = [f"- {_quote(line)}" for line in state.notebook_lines]
+    return "\n".join([render_state(state), *lines]) if lines else render_state(state)
 
 
 def system_text(state: SessionState, passages: list[Passage], stage: Stage | None = None, today: str | None = None,

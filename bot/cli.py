@@ -174,21 +174,30 @@ def _picked_option(line: str, options: list[str]) -> str:
 @app.command()
 def sessions() -> None:
     """List saved sessions, newest first."""
-    rows = _coach().sessions()
+    rows = _coach().conversations()  # with their titles (coach rename)
     if not rows:
         typer.echo("No sessions yet. Start one with: coach chat")
     for row in rows:
-        first = row.first_message.replace("\n", " ")[:50]
+        first = row.title or row.first_message.replace("\n", " ")[:50]
         typer.echo(f"{row.id}  {row.updated_at:%Y-%m-%d %H:%M}  {row.messages:3d} messages  {row.stage:<10} {first}")
 
 
 @app.command()
 def export(
-    session: Annotated[str, typer.Argument(help="session id")],
+    session: Annotated[Optional[str], typer.Argument(help="session id")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="md or json")] = "md",
+    person: Annotated[bool, typer.Option("--person", help="everything of yours: notebook, policy, every conversation")] = False,
 ) -> None:
-    """Print a session (conversation, strengths, experiments) as Markdown or JSON."""
+    """Print a session (or, with --person, all of yours; `coach import` reads its JSON) as Markdown or JSON."""
     coach = _coach()
+    if person or session is None:
+        if not person:
+            _fail("Name a session (see: coach sessions), or use --person for everything of yours.")
+        try:
+            typer.echo(coach.export_person(format))
+        except ValueError as exc:
+            _fail(str(exc))
+        return
     try:
         if not coach.owns(session):
             _fail(f"No session {session!r}. See: coach sessions")
@@ -213,6 +222,9 @@ from .admin import doctor, users  # noqa: E402  (typer commands; light imports o
 
 app.add_typer(users, name="users")
 app.command()(doctor)
+from .person_cli import register as _person_commands  # noqa: E402  (notebook, check, due, remind, import, rename)
+
+_person_commands(app)
 
 
 def _plugins() -> None:

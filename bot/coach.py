@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .journal import Journal, SessionBusy, UnknownSession, check_session_id
 from .people import LOCAL, Owned, Person
+from .person_coach import PersonNotebook
 from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Review, SessionState, Stage
 from .safety import Assessment, assess, distress_acknowledgement, examined
 from .safety.turn import safety_reply
@@ -44,7 +45,7 @@ def new_session_id() -> str:
     return secrets.token_hex(16)
 
 
-class Coach:
+class Coach(PersonNotebook):
     """A coaching conversation grounded in the essay; state is kept per session id in the journal.
 
     `llm` is any LangChain chat model; None lets the settings decide (OpenAI, a compatible server,
@@ -272,6 +273,8 @@ class Coach:
 
     def forget(self, session_id: str, person: Person | None = None) -> bool:
         """Delete the session, from the file too; a turn still running cannot write it back."""
+        if self.owns(session_id, person):  # what it taught the notebook goes with it (bot/notebook.py)
+            self.notebook_store.forget_session((person or LOCAL).key, session_id)
         gone = self.journal.forget(check_session_id(session_id), (person or LOCAL).key)
         if gone:
             self._drop_caches([session_id])
@@ -279,6 +282,7 @@ class Coach:
 
     def forget_everything(self, person: Person | None = None) -> int:
         """Delete every session of the person; returns how many there were."""
+        self.notebook_store.forget_owner((person or LOCAL).key)
         ids = self.journal.forget_owner((person or LOCAL).key)
         self._drop_caches(ids)
         return len(ids)
@@ -333,6 +337,7 @@ class Coach:
                 raise KeyError(f"No experiment {experiment_id!r} in session {session_id!r}.")
             change(state, card)
             self.journal.save(state)
+            self._remember(state)
             return state
 
     # -- turns -------------------------------------------------------------------------------
@@ -412,6 +417,7 @@ class Coach:
             self.journal.append(session_id, ChatMessage(role="user", content=text, status="error"), state)
             yield self._notice(state, notice(state.language, "too_long", length=len(text), limit=limit), "too_long")
             return
+        opener = self._recall(state, first_message=not history)  # the person's notebook (bot/person_coach.py)
         self.journal.append(session_id, ChatMessage(role="user", content=text), state)
         history = [m for m in history if m.status != "error"]
         safety = safety or self._assess(session_id, state, text)
@@ -428,8 +434,13 @@ class Coach:
             return
         preface = distress_acknowledgement(state.language, text) if safety.distress else ""
         try:
-            if self.guided:
-                yield from self._guided_turn(state, text, history, preface)
+            ticked = self._check_in(state, text)  # "did it today": a daily tick, not a coaching turn
+            if ticked is not None:
+                yield ticked
+                yield self._finish(state, ticked, [])
+            elif self.guided:
+                # The distress acknowledgement first, then a due card (a new conversation's opener).
+                yield from self._guided_turn(state, text, history, "\n\n".join(p for p in (preface, opener) if p))
             else:
                 yield from self._model_turn(state, text, history, preface)
         except Exception as exc:  # the person gets a readable message; the log gets the details
@@ -533,7 +544,8 @@ class Coach:
                 if current is None:  # forgotten meanwhile
                     return
                 apply_notes(current, notes, passage_ids)
-                self.journal.save(current)
+                if self.journal.save(current):
+                    self._remember(current)  # what the notes learnt goes into the person's notebook
 
         self._notes_worker.submit(session_id, take)
 
@@ -553,11 +565,12 @@ class Coach:
         status: str = "ok",
     ) -> CoachReply:
         """Journal the assistant's message with the session state, and build the reply."""
-        self.journal.append(
+        if self.journal.append(
             state.session_id,
             ChatMessage(role="assistant", content=text, sources=[p.id for p in sources], status=status),
             state,
-        )
+        ):  # 0: forgotten during the turn, and nothing of it may come back
+            self._remember(state)
         return self._reply(state, text, sources=sources, stage=stage, partial=status == "partial")
 
     def _notice(self, state: SessionState, text: str, error: str) -> CoachReply:

@@ -135,6 +135,8 @@ class SessionState(BaseModel):
     created_at: datetime = Field(default_factory=now)
     # The person key of the session's owner (bot/people.py); the journal's column is the authority.
     owner: str = "local"
+    # The person's loop across conversations (bot/policy.py evidence_lines), set before each turn, never stored.
+    notebook_lines: list[str] = Field(default_factory=list, exclude=True)
 
     def open_experiments(self) -> list[ExperimentCard]:
         return [e for e in self.experiments if e.status != "reviewed"]

@@ -31,7 +31,7 @@ from bot.people import GUEST_HEADER, Access, Owned, Person
 from bot.words import message as notice
 from knowledge.private import private_dir
 
-from . import views
+from . import notebook_tab, views
 from .door import Door
 from .downloads import DownloadRoute, Downloads
 from .theme import CSS, theme
@@ -71,7 +71,7 @@ class CoachPage(gr.Blocks):
 
     def launch(self, *args, **kwargs):
         kwargs.setdefault("theme", theme())
-        kwargs.setdefault("css", CSS)
+        kwargs.setdefault("css", CSS + notebook_tab.nv.CSS)
         kwargs.setdefault("footer_links", ["api", "settings"])
         if self.access.mode == "accounts" and self.access.accounts is not None:
             kwargs.setdefault("auth", self.access.accounts.check)
@@ -206,6 +206,8 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                                 confirm_yes = gr.Button(page_text["forget"]["yes"], size="sm", variant="stop", elem_id="coach-forget-yes")
                                 confirm_no = gr.Button(page_text["forget"]["no"], size="sm", elem_id="coach-forget-no")
                             what = gr.State("")
+                # The person's, across conversations: notebook, check-ins, conversations (ui/notebook_tab.py).
+                person_tabs = notebook_tab.person_tabs(coach, person_of, session, guest, chatbot, downloads)
 
         panel_outputs = [profile, board, picker, start, board_form, session_info]
 
@@ -354,6 +356,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             )
             # The reply is final at its last token; the side panels follow when the turn's notes land.
             turn.then(notes_landed, [session], panel_outputs, show_progress="hidden", api_visibility="undocumented")
+            turn.then(person_tabs.refresh, [guest], person_tabs.outputs, api_visibility="undocumented")
             turns.append(turn)
         textbox.stop(None, None, None, cancels=turns, api_visibility="undocumented")
 
@@ -461,7 +464,10 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             return {**hide, session: None, chatbot: [], export_file: gr.HTML("", visible=False), **panels(None)}
 
         hidden = {"api_visibility": "undocumented"}
-        page.load(restore, [session, guest], [session, guest, chatbot, *panel_outputs], **hidden)
+        page.load(restore, [session, guest], [session, guest, chatbot, *panel_outputs], **hidden).then(
+            person_tabs.refresh, [guest], person_tabs.outputs, **hidden
+        )
+        person_tabs.reopened.then(restore, [session, guest], [session, guest, chatbot, *panel_outputs], **hidden)
         picker.input(picked, [picker, session, guest], [start], queue=False, **hidden)
         start.click(start_experiment, [picker, session, guest], panel_outputs, **hidden)
         save_review.click(

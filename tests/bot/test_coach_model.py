@@ -155,12 +155,17 @@ def test_follow_up_question_retrieves_like_the_original(make_coach, recording_ll
     assert imitation.id in [p.id for p in reply.sources]
 
 
-def test_each_session_keeps_its_own_state(make_coach, recording_llm):
-    coach = make_coach(llm=recording_llm(["ok", NOTES_STRENGTH, "ok", "{}"]))
-    coach.ask("I read logs for fun", "alice")
-    coach.ask("hello", "bob")
-    assert coach.wait_for_notes(timeout=10)
-    assert coach.state("bob").strengths == [] and coach.state("alice").strengths
+def test_each_person_keeps_their_own_state(make_coach, recording_llm):
+    # Sessions of one person share what the coach learnt (bot/notebook.py); two people share nothing.
+    from bot.people import Person
+
+    alice, bob = Person.user("alice"), Person.user("bob")
+    coach = make_coach(llm=recording_llm(["ok", NOTES_STRENGTH, "ok", "{}", "ok", "{}"]))
+    first = coach.ask("I read logs for fun", person=alice)
+    assert coach.wait_for_notes(timeout=10)  # notes land after the reply
+    reply = coach.ask("hello", person=bob)
+    assert reply.strengths == [] and coach.state(first.session_id, alice).strengths
+    assert [s.name for s in coach.ask("hello again", person=alice).strengths] == ["raw data reading"]
 
 
 def test_a_custom_model_that_fails_mid_stream_keeps_and_marks_the_partial_text(make_coach):

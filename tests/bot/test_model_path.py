@@ -109,7 +109,7 @@ def test_the_notes_request_also_alternates(make_coach, fake_openai):
     server = fake_openai(reply="Tell me more.", strict_roles=True)
     coach = _coach(make_coach, server)
     coach.ask("I read logs for fun.", "roles2")
-    coach.ask("Nobody else on my team does.", "roles2")
+    coach.ask("My teammates find it tedious.", "roles2")
     assert coach.wait_for_notes("roles2", timeout=10)
     notes = server.chat_requests(notes=True)
     assert len(notes) == 2 and all([m["role"] for m in n["messages"]] == ["system", "user"] for n in notes)

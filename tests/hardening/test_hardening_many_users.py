@@ -8,6 +8,8 @@ import threading
 
 import pytest
 
+from bot.people import Person
+
 from hardening_support import notes_from_token, run_at_once
 
 pytestmark = pytest.mark.slow
@@ -36,37 +38,39 @@ def test_twenty_sessions_at_once_stay_apart(model_coach, fake_openai, coach_home
     coach.warm_up()
     start = threading.Barrier(SESSIONS)
 
-    def converse(n: int) -> list:
-        session = f"user-{n:02d}"
+    # Twenty people (one person's sessions share a notebook, bot/notebook.py; people share nothing).
+    def converse(n: int) -> tuple:
+        person, session = Person.user(f"user-{n:02d}"), None
         replies = []
         start.wait()
         for t in range(TURNS):
             token = f"tok{n:02d}x{t}"
-            replies.append(coach.ask(f"Turn {t} from {session}: my marker is {token}.", session))
-        return replies
+            replies.append(coach.ask(f"Turn {t} from user-{n:02d}: my marker is {token}.", session, person))
+            session = replies[-1].session_id
+        return person, session, replies
 
     results, errors = run_at_once(converse, SESSIONS, timeout=60)
     assert not errors, errors
     assert coach.wait_for_notes(timeout=30)  # the last turns' notes land after their replies
 
-    for n, replies in enumerate(results):
-        session = f"user-{n:02d}"
+    for n, (person, session, replies) in enumerate(results):
         for t, reply in enumerate(replies):
             assert reply.error is None, reply.text
             assert reply.session_id == session
             assert TOKEN.findall(reply.text) == [f"tok{n:02d}x{t}"], reply.text
             # A reply carries the state as known: the first turn's notes land after its reply.
             assert [s.name for s in reply.strengths] == ([f"strength-tok{n:02d}"] if t else [])
-        history = coach.history(session)
+        history = coach.history(session, person)
         assert [m.role for m in history] == ["user", "assistant"] * TURNS
         assert all(m.status == "ok" for m in history)
         tokens = {tok for m in history for tok in TOKEN.findall(m.content)}
         assert tokens == {f"tok{n:02d}x{t}" for t in range(TURNS)}
-        assert [s.name for s in coach.state(session).strengths] == [f"strength-tok{n:02d}"]
+        assert [s.name for s in coach.state(session, person).strengths] == [f"strength-tok{n:02d}"]
+        assert [s.name for s in coach.notebook(person).strengths] == [f"strength-tok{n:02d}"]
 
     assert len(server.chat_requests()) == SESSIONS * TURNS
     assert len(server.chat_requests(notes=True)) == SESSIONS * TURNS
-    summaries = coach.sessions()
+    summaries = coach.journal.sessions(None)
     assert len(summaries) == SESSIONS and all(s.messages == 2 * TURNS for s in summaries)
     with sqlite3.connect(coach_home / "journal.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -31,10 +31,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _client(url: str):
+def _client(url: str, **kwargs):
     from gradio_client import Client
 
-    return Client(url, verbose=False)
+    return Client(url, verbose=False, **kwargs)
 
 
 def _last_user(body: dict) -> str:
@@ -68,14 +68,19 @@ def test_ten_gradio_clients_at_once_stay_apart(make_coach, fake_openai, coach_ho
     coach = make_coach(openai_base_url=server.url, timeout=20, max_retries=0)
     assert coach.mode == "compatible"
     coach.warm_up()
-    page = build_app(coach)
+    from bot.people import GUEST_HEADER, Access, GuestTokens
+
+    # Ten people: guests, each with their own token (the local person's sessions would share a notebook).
+    guests = GuestTokens.at(coach_home)
+    tokens = [guests.issue() for _ in range(USERS)]
+    page = build_app(coach, Access("guests", guests=guests))
     port = _free_port()
     page.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True)
     url = f"http://127.0.0.1:{port}/"
     start = threading.Barrier(USERS)
 
     def converse(n: int) -> tuple[str, list[str]]:
-        client = _client(url)  # each person has their own client (and gradio session)
+        client = _client(url, headers={GUEST_HEADER: tokens[n]})  # each person has their own client
         try:
             start.wait(timeout=60)
             session_id, replies = "", []
@@ -102,8 +107,9 @@ def test_ten_gradio_clients_at_once_stay_apart(make_coach, fake_openai, coach_ho
         for t, reply in enumerate(replies):
             assert reply.startswith("Echo "), reply  # answered by the model, not a failure notice
             assert TOKEN.findall(reply) == [f"tok{n:02d}x{t}"], reply
-        assert [s.name for s in coach.state(session_id).strengths] == [f"strength-tok{n:02d}"]
-        history = coach.history(session_id)
+        person = guests.person(tokens[n])
+        assert [s.name for s in coach.state(session_id, person).strengths] == [f"strength-tok{n:02d}"]
+        history = coach.history(session_id, person)
         assert [m.role for m in history] == ["user", "assistant"] * TURNS
         assert all(m.status == "ok" for m in history)
         assert [TOKEN.findall(m.content) for m in history] == [
