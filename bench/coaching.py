@@ -220,14 +220,18 @@ def main(argv: list[str] | None = None) -> int:
     by_name = {p["name"]: p for p in all_personas}
     chosen = [by_name[n] for n in names] if names else all_personas
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="coach-coaching-") as home:
-        settings = Settings(home=Path(home))
-        embeddings = E5Embeddings()
-        coach = Coach(knowledge=KnowledgeBase.open(settings=settings, embeddings=embeddings), settings=settings)
-        assert coach.mode == "guided", "unset OPENAI_API_KEY / OPENAI_BASE_URL: this bench measures the guided coach"
-        understander = Understander(embeddings.embed_query)
-        results = [run_persona(coach, p, by_name, understander) for p in chosen]
-        speed_line = speed(embeddings, coach.passages_for)
+    embeddings = E5Embeddings()
+    understander = Understander(embeddings.embed_query)
+    results = []
+    # Each simulated person in a home of their own: the local person's notebook is shared by all of
+    # their conversations, so people in one home would start with each other's cards.
+    for persona in chosen:
+        with tempfile.TemporaryDirectory(prefix="coach-coaching-") as home:
+            settings = Settings(home=Path(home))
+            coach = Coach(knowledge=KnowledgeBase.open(settings=settings, embeddings=embeddings), settings=settings)
+            assert coach.mode == "guided", "unset OPENAI_API_KEY / OPENAI_BASE_URL: this bench measures the guided coach"
+            results.append(run_persona(coach, persona, by_name, understander))
+            speed_line = speed(embeddings, coach.passages_for)
     print(table(results))
     print(speed_line)
     for r in results:

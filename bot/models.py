@@ -114,6 +114,8 @@ class SafetyFollowUp(BaseModel):
     level: Literal["crisis", "concern", "return"]
     question: Literal["harm", "safe"]
     words: str = Field(default="", description="the person's words the check-in named")
+    cued: bool = Field(default=True, description="words of danger were seen (not the classifier alone)")
+    unclear: int = Field(default=0, description="answers in a row that were neither safe nor a sign of danger")
     asked_at: datetime = Field(default_factory=now)
 
 

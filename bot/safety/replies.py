@@ -38,6 +38,10 @@ def safe_reply(language: str, key: str = "") -> str:
     return _pick(_table("safe", language), key)
 
 
+def moving_on(language: str) -> str:
+    return _table("moving_on", language).strip()
+
+
 def return_check_in(language: str) -> str:
     return _table("return_check_in", language).strip()
 

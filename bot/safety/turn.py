@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from ..models import SafetyFollowUp, SessionState, now
 from . import Assessment, words_to_name
 from .followup import read_answer
-from .replies import concern_response, response_again, return_check_in, safe_reply, safety_response
+from .replies import concern_response, moving_on, response_again, return_check_in, safe_reply, safety_response
 
 # A session that had a crisis gets a gentle check-in when the person comes back after this long.
 RETURN_AFTER = timedelta(hours=12)
@@ -29,12 +29,18 @@ def safety_reply(
         if answer == "safe":
             state.safety = None
             return safe_reply(language, text), False
-        return _crisis(state, again=pending.level == "crisis", key=text), True
+        cued = pending.cued if answer == "unclear" and assessment.level == "none" else True
+        if not cued and pending.unclear >= 1:
+            # Only the classifier ever worried, and twice the person went on with something else.
+            state.safety = None
+            return moving_on(language), False
+        unclear = pending.unclear + 1 if answer == "unclear" and assessment.level == "none" else 0
+        return _crisis(state, again=pending.level == "crisis", key=text, cued=cued, unclear=unclear), True
     if assessment.level == "crisis":
         return _crisis(state, again=False), True
     if assessment.level == "concern":
         words = words_to_name(text, assessment)
-        state.safety = SafetyFollowUp(level="concern", question="harm", words=words)
+        state.safety = SafetyFollowUp(level="concern", question="harm", words=words, cued=assessment.source != "classifier")
         return concern_response(language, words), True
     if state.crisis_at is not None and last_seen is not None and now() - last_seen >= RETURN_AFTER:
         state.safety = SafetyFollowUp(level="return", question="safe")
@@ -42,7 +48,7 @@ def safety_reply(
     return None
 
 
-def _crisis(state: SessionState, again: bool, key: str = "") -> str:
-    state.safety = SafetyFollowUp(level="crisis", question="safe")
+def _crisis(state: SessionState, again: bool, key: str = "", cued: bool = True, unclear: int = 0) -> str:
+    state.safety = SafetyFollowUp(level="crisis", question="safe", cued=cued, unclear=unclear)
     state.crisis_at = now()
     return response_again(state.language, key) if again else safety_response(state.language)

@@ -300,3 +300,22 @@ def test_safe_after_a_check_in_asks_the_pending_coaching_question_again(guided):
     # Glad first, then where the conversation was, so the next answer goes to that question.
     assert is_safe_reply(reply.text)
     assert "Where we were:" in reply.text and guided.state("resume-q").guided.step == pending
+
+
+def test_a_check_in_only_the_classifier_asked_for_lets_the_person_go_on_after_two_unclear_answers(guided):
+    # "그냥 심심해서요." ("just bored") once drew a check-in; every later answer then got the crisis
+    # response. With no word of danger anywhere, two answers about something else end the check-in.
+    from bot.safety import assess
+
+    opener = next(t for t in ("그냥 심심해서요.", "Nobody else on my team does.") if assess(t).level == "concern")
+    assert assess(opener).source == "classifier"
+    assert guided.ask(opener, "bored").stage is Stage.SAFETY
+    assert guided.ask("오늘 날씨 어때요?", "bored").stage is Stage.SAFETY  # unclear: the crisis response, as COACHING.md says
+    reply = guided.ask("회사 얘기나 해요. 선배 방식을 따라 하고 있어요.", "bored")
+    assert reply.stage is not Stage.SAFETY and "109" in reply.text and guided.state("bored").safety is None
+
+
+def test_words_of_danger_keep_the_crisis_response_however_long_the_person_changes_the_subject(guided):
+    guided.ask("I've been giving my things away, I won't need them", "held")
+    for answer in ("what's the weather like", "can we talk about work", "let's do the coaching thing"):
+        assert guided.ask(answer, "held").stage is Stage.SAFETY
