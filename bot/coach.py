@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .journal import Journal, check_session_id
-from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Review, SessionState, Stage
+from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Feedback, Review, SessionState, Stage
 from .safety import is_crisis, safety_response
 from .words import message as notice
 
@@ -168,8 +168,29 @@ class Coach:
         """The session's state; a fresh one for an id the journal has not seen."""
         return self.journal.load(check_session_id(session_id)) or SessionState(session_id=session_id)
 
-    def history(self, session_id: str) -> list[ChatMessage]:
-        return self.journal.messages(check_session_id(session_id))
+    def history(self, session_id: str, replaced: bool = False) -> list[ChatMessage]:
+        """The conversation; `replaced` also returns the turns taken back (marked so)."""
+        return self.journal.messages(check_session_id(session_id), replaced=replaced)
+
+    def retract_last_turn(self, session_id: str) -> ChatMessage | None:
+        """Take back the last turn (for retry, undo or edit): its messages stay in the journal,
+        marked replaced, and the coach no longer sees them. Returns the user's message, or None.
+        The notes that turn took (strengths, card fields) stay as they are."""
+        with self._session_lock(check_session_id(session_id)):
+            taken = self.journal.replace_last_turn(session_id)
+        return taken[0] if taken else None
+
+    def record_feedback(self, feedback: Feedback) -> int:
+        """Keep a like or dislike of a reply (or, with `feedback.id`, add its comment); returns its id."""
+        return self.journal.add_feedback(feedback)
+
+    def offline_notice_shown(self, session_id: str) -> None:
+        """The page has shown the offline notice itself, so the guided coach does not repeat it."""
+        with self._session_lock(check_session_id(session_id)):
+            state = self.state(session_id)
+            if not state.offline_notice_shown:
+                state.offline_notice_shown = True
+                self.journal.save(state)
 
     def sessions(self):
         return self.journal.sessions()
@@ -183,7 +204,9 @@ class Coach:
     def export(self, session_id: str, fmt: str = "md") -> str:
         from .export import export_session
 
-        return export_session(self.state(session_id), self.history(session_id), fmt)
+        return export_session(
+            self.state(session_id), self.history(session_id, replaced=True), fmt, self.journal.feedback(session_id)
+        )
 
     def record_review(self, session_id: str, experiment_id: str, review: Review) -> SessionState:
         """Store how an experiment went; the coach sees it from the next turn on."""
@@ -351,12 +374,12 @@ class Coach:
         status: str = "ok",
     ) -> CoachReply:
         """Journal the assistant's message with the session state, and build the reply."""
-        self.journal.append(
+        message_id = self.journal.append(
             state.session_id,
             ChatMessage(role="assistant", content=text, sources=[p.id for p in sources], status=status),
             state,
         )
-        return self._reply(state, text, sources=sources, stage=stage, partial=status == "partial")
+        return self._reply(state, text, sources=sources, stage=stage, partial=status == "partial", message_id=message_id)
 
     def _notice(self, state: SessionState, text: str, error: str) -> CoachReply:
         """A failure notice: shown to the person, not journalled as coaching."""

@@ -21,10 +21,14 @@ from bot import Coach, CoachReply, Review
 from bot.coach import clean_message, new_session_id
 from bot.journal import InvalidSessionId, check_session_id
 from bot.language import detect_language
+from bot.safety import is_crisis
 from bot.words import message as notice
 
 from . import views
-from .theme import CSS, theme
+from .controls import HIDDEN, ChatParts
+from .controls import wire as wire_chat_controls
+from .i18n import browser_language, page_language, translations
+from .theme import CSS, JS, theme
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,8 @@ class CoachPage(gr.Blocks):
     def launch(self, *args, **kwargs):
         kwargs.setdefault("theme", theme())
         kwargs.setdefault("css", CSS)
+        kwargs.setdefault("js", JS)
+        kwargs.setdefault("i18n", getattr(self, "words", None))
         kwargs.setdefault("footer_links", ["api", "settings"])
         return super().launch(*args, **kwargs)
 
@@ -88,105 +94,156 @@ def build_app(coach: Coach | None = None) -> CoachPage:
 
     # Exports are private: written to this page's temp dir, and Gradio's cached copies expire after an hour.
     exports = tempfile.TemporaryDirectory(prefix="coach-export-")
-    page_text = views.words()
-    board_text = page_text["board"]
-    toasts = page_text["toasts"]
-    with CoachPage(title=page_text["title"], analytics_enabled=False, delete_cache=(3600, 3600)) as page:
+    t = translations()  # the page's fixed words, shown in the browser's language
+    with CoachPage(title=views.words()["title"], analytics_enabled=False, delete_cache=(3600, 3600)) as page:
+        page.words = t
         session = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=_browser_secret(coach.settings.home))
-        pending = gr.State("")
+        pending = gr.State(None)
+        feedback_id = gr.State(None)
 
-        gr.HTML(views.header(coach.mode, coach.description), elem_id="coach-header", js_on_load=None)
+        with gr.Row(elem_id="coach-top", equal_height=True):
+            gr.HTML(views.header(coach.mode, coach.description), elem_id="coach-header", js_on_load=None)
+            new = gr.Button(t("new_conversation"), size="sm", variant="secondary", elem_id="coach-new", scale=0, min_width=120)
+        gr.Markdown(t("tagline"), elem_id="coach-tagline")
         if coach.mode == "guided":
-            gr.Markdown(page_text["guided_notice"], elem_id="coach-notice")
+            with gr.Accordion(t("guided_summary"), open=False, elem_id="coach-notice"):
+                gr.Markdown(t("guided_notice"))
 
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
+        with gr.Row(equal_height=False, elem_id="coach-main"):
+            with gr.Column(scale=3, min_width=280, elem_id="coach-chat-column"):
                 chatbot = gr.Chatbot(
                     elem_id="coach-chat",
+                    label=t("chat_label"),
                     show_label=False,
                     height="64vh",
-                    min_height=420,
-                    placeholder=page_text["chat_placeholder"],
-                    examples=[{"text": e} for e in page_text["examples"]],
+                    min_height=360,
+                    placeholder=t("chat_placeholder"),
+                    examples=[{"text": e} for e in views.words()["examples"]],
                     buttons=["copy"],
-                    feedback_options=None,
+                    feedback_options=("Like", "Dislike"),
+                    editable="user",
+                    group_consecutive_messages=False,
                     layout="bubble",
                 )
+                with gr.Group(visible=False, elem_id="coach-feedback") as feedback_row:
+                    feedback_text = gr.Textbox(
+                        label=t("feedback_label"), placeholder=t("feedback_placeholder"), lines=1, elem_id="coach-feedback-text"
+                    )
+                    feedback_send = gr.Button(t("feedback_send"), size="sm", elem_id="coach-feedback-send")
                 textbox = gr.Textbox(
                     elem_id="coach-input",
+                    label=t("input_label"),
                     show_label=False,
-                    placeholder=page_text["input_placeholder"],
+                    placeholder=t("input_placeholder"),
                     lines=1,
                     max_lines=8,
                     submit_btn=True,
                     stop_btn=False,
                     autofocus=True,
                 )
-            with gr.Column(scale=2, min_width=340):
-                with gr.Tabs():
-                    with gr.Tab(page_text["tabs"]["experiments"], id="experiments"):
+            with gr.Column(scale=2, min_width=280, elem_id="coach-panels"):
+                with gr.Tabs(elem_id="coach-tabs"):
+                    with gr.Tab(t("tabs_experiments"), id="experiments", elem_id="coach-tab-experiments"):
                         board = gr.HTML(views.board_html([]), elem_id="coach-board", js_on_load=None)
-                        with gr.Accordion(board_text["form"], open=True, visible=False) as board_form:
-                            picker = gr.Dropdown(label=board_text["picker"], choices=[], elem_id="coach-picker")
-                            start = gr.Button(board_text["start"], size="sm", elem_id="coach-start")
-                            outcome = gr.Textbox(
-                                label=board_text["outcome"], lines=2, elem_id="coach-outcome",
-                                placeholder=board_text["outcome_placeholder"],
-                            )
-                            reward = gr.Radio(
-                                views.REWARD_CHOICES, value=0, label=board_text["reward"],
-                                elem_id="coach-reward",
-                            )
-                            with gr.Row():
-                                plus = gr.Textbox(label=board_text["plus"], lines=1, min_width=100, elem_id="coach-plus")
-                                minus = gr.Textbox(label=board_text["minus"], lines=1, min_width=100, elem_id="coach-minus")
-                                next_ = gr.Textbox(label=board_text["next"], lines=1, min_width=100, elem_id="coach-next")
-                            save_review = gr.Button(board_text["save"], variant="primary", elem_id="coach-save-review")
-                    with gr.Tab(page_text["tabs"]["strengths"], id="strengths"):
+                        with gr.Group(visible=False, elem_id="coach-board-form") as board_form:
+                            picker = gr.Dropdown(label=t("board_picker"), choices=[], elem_id="coach-picker")
+                            start = gr.Button(t("board_start"), size="sm", variant="primary", elem_id="coach-start")
+                            with gr.Group(visible=False, elem_id="coach-review-form") as review_form:
+                                outcome = gr.Textbox(
+                                    label=t("board_outcome"), lines=2, elem_id="coach-outcome",
+                                    placeholder=t("board_outcome_placeholder"),
+                                )
+                                reward = gr.Radio(
+                                    views.REWARD_CHOICES, value=0, label=t("board_reward"), elem_id="coach-reward",
+                                )
+                                plus = gr.Textbox(label=t("board_plus"), lines=1, elem_id="coach-plus")
+                                minus = gr.Textbox(label=t("board_minus"), lines=1, elem_id="coach-minus")
+                                next_ = gr.Textbox(label=t("board_next"), lines=1, elem_id="coach-next")
+                                save_review = gr.Button(t("board_save"), variant="primary", elem_id="coach-save-review")
+                    with gr.Tab(t("tabs_strengths"), id="strengths", elem_id="coach-tab-strengths"):
                         profile = gr.HTML(views.strengths_html([]), elem_id="coach-strengths", js_on_load=None)
-                    with gr.Tab(page_text["tabs"]["session"], id="session"):
+                    with gr.Tab(t("tabs_session"), id="session", elem_id="coach-tab-session"):
                         session_info = gr.Markdown(elem_id="coach-session-info")
-                        with gr.Row():
-                            export = gr.Button(page_text["session"]["export"], size="sm", elem_id="coach-export")
-                            new = gr.Button(page_text["session"]["new"], size="sm", variant="stop", elem_id="coach-new")
-                        export_file = gr.File(label=page_text["session"]["file"], visible=False, elem_id="coach-export-file")
+                        export = gr.DownloadButton(
+                            t("session_export"), value=None, size="sm", interactive=False, elem_id="coach-export"
+                        )
+                        # (issue 15: the forget button, with its confirmation, goes here.)
 
-        panel_outputs = [profile, board, picker, start, board_form, session_info]
+        panel_outputs = [profile, board, picker, start, board_form, review_form, session_info, export]
 
-        def can_start(state, experiment_id) -> bool:
+        def card_status(state, experiment_id) -> str | None:
             card = state.experiment(experiment_id) if experiment_id else None
-            return card is not None and card.status == "proposed"
+            return card.status if card else None
 
-        def panels(session_id: str) -> dict:
-            """The side panels for a session, as component updates."""
+        def export_path(session_id: str, messages: int) -> str | None:
+            """The session's Markdown, written now so that one click downloads it."""
+            if not messages:
+                return None
+            try:
+                path = Path(exports.name) / f"on-policy-coach-{session_id}.md"
+                path.write_text(coach.export(session_id, "md"), encoding="utf-8")
+                return str(path)
+            except Exception:
+                log.exception("could not export session %s", session_id)
+                return None
+
+        def panels(session_id: str, request=None) -> dict:
+            """The side panels for a session, as component updates, in the conversation's language."""
             state = coach.state(session_id)
-            chosen = views.default_experiment(state.experiments)
+            count = coach.journal.count(session_id)
+            lang = page_language(state.language, count, request)
+            open_cards = state.open_experiments()
+            chosen = views.default_experiment(open_cards)
+            status = card_status(state, chosen)
+            path = export_path(session_id, count)
             return {
-                profile: views.strengths_html(state.strengths),
-                board: views.board_html(state.experiments),
-                picker: gr.Dropdown(choices=views.experiment_choices(state.experiments), value=chosen),
-                start: gr.Button(visible=can_start(state, chosen)),
-                board_form: gr.Accordion(visible=bool(state.experiments)),
-                session_info: views.session_summary(state, coach.journal.count(session_id)),
+                profile: views.strengths_html(state.strengths, lang),
+                board: views.board_html(state.experiments, lang),
+                picker: gr.Dropdown(choices=views.experiment_choices(open_cards, lang), value=chosen),
+                start: gr.Button(visible=status == "proposed"),
+                board_form: gr.Group(visible=bool(open_cards)),
+                review_form: gr.Group(visible=status == "running"),
+                session_info: views.session_summary(state, count, lang),
+                export: gr.DownloadButton(value=path, interactive=bool(path)),
             }
 
-        def restore(session_id):
+        def toast(session_id, request) -> dict:
+            """The toasts in the conversation's language (the browser's before it starts)."""
+            try:
+                state = coach.state(session_id)
+                return views.words(page_language(state.language, coach.journal.count(session_id), request))["toasts"]
+            except Exception:
+                return views.words(browser_language(request))["toasts"]
+
+        def restore(session_id, request: gr.Request):
             """On page load: the browser's session (or a new one) with its history and panels."""
             session_id = _valid_session(session_id) or new_session_id()
             try:
                 messages = coach.history(session_id)
                 cited = coach.passages([i for m in messages for i in m.sources])
-                chat = views.chat_history(messages, {p.id: p for p in cited})
-                return {session: session_id, chatbot: chat, **panels(session_id)}
+                lang = page_language(coach.state(session_id).language, len(messages), request)
+                chat = views.chat_history(messages, {p.id: p for p in cited}, lang)
+                return {session: session_id, chatbot: chat, **panels(session_id, request)}
             except Exception:
                 log.exception("could not restore session %s", session_id)
-                gr.Warning(toasts["restore_failed"], duration=TOAST_SECONDS)
+                gr.Warning(views.words(browser_language(request))["toasts"]["restore_failed"], duration=TOAST_SECONDS)
                 fresh = new_session_id()
-                return {session: fresh, chatbot: [], **panels(fresh)}
+                return {session: fresh, chatbot: [], **panels(fresh, request)}
 
         def busy():
             # One turn at a time per page: a second send mid-stream would race the first for the chat.
             return gr.Textbox(value="", interactive=False, submit_btn=False, stop_btn=True)
+
+        def check_message(message, request: gr.Request):
+            """Before a message leaves the box: an empty or too long one stays there, with the reason."""
+            text = clean_message(message or "")
+            lang = detect_language(text, default=browser_language(request))
+            limit = coach.settings.max_message_chars
+            if not text:
+                return gr.validate(False, views.words(lang)["input"]["empty"])
+            if len(text) > limit and not is_crisis(text):
+                return gr.validate(False, views.words(lang)["input"]["too_long"].format(length=len(text), limit=limit))
+            return gr.validate(True, "")
 
         def take_message(message):
             """Clear the box at once; the text travels on in `pending` (and reaches the journal first thing)."""
@@ -196,17 +253,22 @@ def build_app(coach: Coach | None = None) -> CoachPage:
             value = event.value
             return busy(), value.get("text", "") if isinstance(value, dict) else str(value or "")
 
-        def respond(message, chat, session_id):
+        def respond(message, chat, session_id, request: gr.Request):
             """One turn, streamed into the chat; the reply ends with its sources, then the panels refresh."""
+            if message is None:  # a retry or edit that found nothing to send
+                return
             chat = views.plain_history(chat)
             session_id = _valid_session(session_id) or new_session_id()
             text = message if isinstance(message, str) else ""
+            lang = detect_language(text, default=browser_language(request))
             if clean_message(text):
                 chat = chat + [{"role": "user", "content": text.strip()}]
-            yield {chatbot: chat, session: session_id}
+            base = list(chat)
+            yield {chatbot: base + [views.assistant(views.thinking(lang))], session: session_id}
+            if coach.mode == "guided" and not coach.journal.count(session_id):
+                coach.offline_notice_shown(session_id)  # the page's banner has said it
 
             shown, reply = "", None
-            base = list(chat)
             stream = coach.stream(text, session_id)
             try:
                 for item in stream:
@@ -214,22 +276,22 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                         reply = item
                     elif item:
                         shown += item
-                        chat = base + [{"role": "assistant", "content": shown}]
+                        chat = base + [views.assistant(views.cite_markers(shown, [], lang))]
                         yield {chatbot: chat}
             except Exception as exc:  # the person sees a sentence, the log gets the traceback
                 log.exception("turn failed in session %s", session_id)
-                language = detect_language(text, default="en")
-                broken = views.bot_message(notice(language, "internal", kind=type(exc).__name__), error=True)
-                content = f"{shown.rstrip()}\n\n{broken}" if shown.strip() else broken  # keep what arrived
-                chat = base + [{"role": "assistant", "content": content}]
+                broken = views.bot_message(notice(lang, "internal", kind=type(exc).__name__), error=True)
+                kept = [views.assistant(shown.rstrip())] if shown.strip() else []  # keep what arrived
+                chat = base + kept + [views.assistant(broken)]  # the notice is its own bubble
             else:
                 if reply is not None:
-                    content = views.bot_message(reply.text, reply.sources, error=bool(reply.error))
-                    chat = base + [{"role": "assistant", "content": content}]
+                    lang = reply.language
+                    content = views.bot_message(reply.text, reply.sources, error=bool(reply.error), lang=lang)
+                    chat = base + [views.assistant(content, reply.message_id)]
             finally:
                 stream.close()  # a stopped turn releases its session at once
             try:
-                yield {chatbot: chat, **panels(session_id)}
+                yield {chatbot: chat, **panels(session_id, request)}
             except Exception:
                 log.exception("could not refresh panels for session %s", session_id)
                 yield {chatbot: chat}
@@ -238,27 +300,33 @@ def build_app(coach: Coach | None = None) -> CoachPage:
             return gr.Textbox(interactive=True, submit_btn=True, stop_btn=False)
 
         turn_outputs = [chatbot, session, *panel_outputs]
+        controls = ChatParts(
+            chatbot=chatbot, textbox=textbox, pending=pending, session=session, feedback_row=feedback_row,
+            feedback_text=feedback_text, feedback_send=feedback_send, feedback_id=feedback_id,
+            valid_session=_valid_session, busy=busy,
+        )
         turns = []
-        for trigger, take, inputs in (
-            (textbox.submit, take_message, [textbox]),
-            (chatbot.example_select, take_example, None),
-        ):
-            turn = trigger(take, inputs, [textbox, pending], queue=False, api_visibility="undocumented").then(
+        starts = [
+            textbox.submit(take_message, [textbox], [textbox, pending], validator=check_message, queue=False, **HIDDEN),
+            chatbot.example_select(take_example, None, [textbox, pending], queue=False, **HIDDEN),
+            *wire_chat_controls(coach, controls),
+        ]
+        for started in starts:
+            turn = started.success(
                 respond,
                 [pending, chatbot, session],
                 turn_outputs,
                 show_progress="minimal",
                 show_progress_on=[chatbot],
-                api_visibility="undocumented",
+                **HIDDEN,
             )
-            turn.then(ready, None, textbox, queue=False, api_visibility="undocumented").then(
-                None, None, None, js=FOCUS_INPUT, api_visibility="undocumented"
-            )
+            turn.then(ready, None, textbox, queue=False, **HIDDEN).then(None, None, None, js=FOCUS_INPUT, **HIDDEN)
             turns.append(turn)
-        textbox.stop(None, None, None, cancels=turns, api_visibility="undocumented")
+        textbox.stop(None, None, None, cancels=turns, **HIDDEN)
 
-        def start_experiment(experiment_id, session_id):
+        def start_experiment(experiment_id, session_id, request: gr.Request):
             session_id = _valid_session(session_id)
+            toasts = toast(session_id, request)
             if not (session_id and experiment_id):
                 gr.Warning(toasts["pick_first"], duration=TOAST_SECONDS)
                 return gr.skip()
@@ -272,10 +340,11 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 return gr.skip()
             else:
                 gr.Info(toasts["started"], duration=TOAST_SECONDS)
-            return panels(session_id)
+            return panels(session_id, request)
 
-        def record(experiment_id, outcome_text, reward_value, plus_text, minus_text, next_text, session_id):
+        def record(experiment_id, outcome_text, reward_value, plus_text, minus_text, next_text, session_id, request: gr.Request):
             session_id = _valid_session(session_id)
+            toasts = toast(session_id, request)
             if not (session_id and experiment_id):
                 gr.Warning(toasts["pick_first"], duration=TOAST_SECONDS)
                 return gr.skip()
@@ -293,43 +362,33 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 coach.record_review(session_id, experiment_id, review)
             except KeyError:
                 gr.Warning(toasts["experiment_gone"], duration=TOAST_SECONDS)
-                return panels(session_id)
+                return panels(session_id, request)
             except Exception:
                 log.exception("could not record review for %s", experiment_id)
                 gr.Warning(toasts["save_failed"], duration=TOAST_SECONDS)
                 return gr.skip()
             gr.Info(toasts["saved"], duration=TOAST_SECONDS)
-            return {**panels(session_id), outcome: "", plus: "", minus: "", next_: "", reward: 0}
+            return {**panels(session_id, request), outcome: "", plus: "", minus: "", next_: "", reward: 0}
 
-        def export_markdown(session_id):
-            session_id = _valid_session(session_id)
-            if not session_id:
-                gr.Warning(toasts["nothing_to_export"], duration=TOAST_SECONDS)
-                return gr.File(visible=False)
-            try:
-                path = Path(exports.name) / f"on-policy-coach-{session_id}.md"
-                path.write_text(coach.export(session_id, "md"), encoding="utf-8")
-            except Exception:
-                log.exception("could not export session %s", session_id)
-                gr.Warning(toasts["export_failed"], duration=TOAST_SECONDS)
-                return gr.File(visible=False)
-            return gr.File(value=str(path), visible=True)
-
-        def new_session():
+        def new_session(session_id, request: gr.Request):
+            """A new conversation; the previous one stays in the journal."""
+            if _valid_session(session_id) and coach.journal.count(session_id):
+                gr.Info(toast(session_id, request)["new_started"], duration=TOAST_SECONDS)
             fresh = new_session_id()
-            return {session: fresh, chatbot: [], export_file: gr.File(value=None, visible=False), **panels(fresh)}
+            return {session: fresh, chatbot: [], textbox: "", feedback_row: gr.Group(visible=False), **panels(fresh, request)}
 
         def picked(experiment_id, session_id):
             session_id = _valid_session(session_id)
             try:
-                return gr.Button(visible=bool(session_id) and can_start(coach.state(session_id), experiment_id))
+                status = card_status(coach.state(session_id), experiment_id) if session_id else None
             except Exception:
                 log.exception("could not read session %s", session_id)
-                return gr.Button(visible=False)
+                status = None
+            return gr.Button(visible=status == "proposed"), gr.Group(visible=status == "running")
 
-        hidden = {"api_visibility": "undocumented"}
+        hidden = HIDDEN
         page.load(restore, [session], [session, chatbot, *panel_outputs], **hidden)
-        picker.input(picked, [picker, session], [start], queue=False, **hidden)
+        picker.input(picked, [picker, session], [start, review_form], queue=False, **hidden)
         start.click(start_experiment, [picker, session], panel_outputs, **hidden)
         save_review.click(
             record,
@@ -337,8 +396,8 @@ def build_app(coach: Coach | None = None) -> CoachPage:
             [*panel_outputs, outcome, plus, minus, next_, reward],
             **hidden,
         )
-        export.click(export_markdown, [session], [export_file], **hidden)
-        new.click(new_session, None, [session, chatbot, export_file, *panel_outputs], **hidden)
+        for trigger in (new.click, chatbot.clear):  # the chat's own clear button, too, starts anew
+            trigger(new_session, [session], [session, chatbot, textbox, feedback_row, *panel_outputs], **hidden)
 
         # -- programmatic use (gradio_client) ---------------------------------------------------
 
