@@ -103,7 +103,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
 
         with gr.Row(elem_id="coach-top", equal_height=True):
             gr.HTML(views.header(coach.mode, coach.description), elem_id="coach-header", js_on_load=None)
-            new = gr.Button(t("new_conversation"), size="sm", variant="secondary", elem_id="coach-new", scale=0, min_width=120)
+            new = gr.Button(t("new_conversation"), size="sm", variant="secondary", elem_id="coach-new", scale=0, min_width=80)
         gr.Markdown(t("tagline"), elem_id="coach-tagline")
         if coach.mode == "guided":
             with gr.Accordion(t("guided_summary"), open=False, elem_id="coach-notice"):
@@ -141,6 +141,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                     stop_btn=False,
                     autofocus=True,
                 )
+                input_reason = gr.Markdown("", visible=False, elem_id="coach-input-reason")
             with gr.Column(scale=2, min_width=280, elem_id="coach-panels"):
                 with gr.Tabs(elem_id="coach-tabs"):
                     with gr.Tab(t("tabs_experiments"), id="experiments", elem_id="coach-tab-experiments"):
@@ -234,20 +235,24 @@ def build_app(coach: Coach | None = None) -> CoachPage:
             # One turn at a time per page: a second send mid-stream would race the first for the chat.
             return gr.Textbox(value="", interactive=False, submit_btn=False, stop_btn=True)
 
-        def check_message(message, request: gr.Request):
-            """Before a message leaves the box: an empty or too long one stays there, with the reason."""
-            text = clean_message(message or "")
+        def rejection(message, request) -> str | None:
+            """Why a message cannot be sent (empty, too long), in its language; None when it can."""
+            text = clean_message(message or "") if isinstance(message, str) else ""
             lang = detect_language(text, default=browser_language(request))
             limit = coach.settings.max_message_chars
             if not text:
-                return gr.validate(False, views.words(lang)["input"]["empty"])
-            if len(text) > limit and not is_crisis(text):
-                return gr.validate(False, views.words(lang)["input"]["too_long"].format(length=len(text), limit=limit))
-            return gr.validate(True, "")
+                return views.words(lang)["input"]["empty"]
+            if len(text) > limit and not is_crisis(text):  # a crisis is answered however long
+                return views.words(lang)["input"]["too_long"].format(length=len(text), limit=limit)
+            return None
 
-        def take_message(message):
-            """Clear the box at once; the text travels on in `pending` (and reaches the journal first thing)."""
-            return busy(), message
+        def take_message(message, request: gr.Request):
+            """Clear the box at once; the text travels on in `pending` (and reaches the journal first thing).
+            A message that cannot be sent stays in the box, with the reason beside it."""
+            reason = rejection(message, request)
+            if reason:
+                return gr.skip(), None, gr.Markdown(f"⚠️ {reason}", visible=True)
+            return busy(), message, gr.Markdown("", visible=False)
 
         def take_example(event: gr.SelectData):
             value = event.value
@@ -307,7 +312,7 @@ def build_app(coach: Coach | None = None) -> CoachPage:
         )
         turns = []
         starts = [
-            textbox.submit(take_message, [textbox], [textbox, pending], validator=check_message, queue=False, **HIDDEN),
+            textbox.submit(take_message, [textbox], [textbox, pending, input_reason], queue=False, **HIDDEN),
             chatbot.example_select(take_example, None, [textbox, pending], queue=False, **HIDDEN),
             *wire_chat_controls(coach, controls),
         ]

@@ -21,7 +21,7 @@ CSS = """
 footer { opacity: .85; }
 
 /* The top bar: title, model badge and "new conversation" on one line, wrapping on narrow screens. */
-#coach-top { align-items: center; flex-wrap: nowrap; gap: .5rem; }
+#coach-top { align-items: center; flex-wrap: wrap; gap: .5rem; }
 #coach-top > * { min-width: 0; }
 #coach-new { flex: 0 0 auto; align-self: center; width: auto; }
 .coach-header { display: flex; align-items: center; gap: .4rem 1rem; flex-wrap: wrap; padding: .25rem 0; min-width: 0; }
@@ -46,11 +46,13 @@ footer { opacity: .85; }
 @keyframes coach-pulse { 50% { opacity: .45; } }
 @media (prefers-reduced-motion: reduce) { .coach-thinking { animation: none; } }
 a.coach-cite { font-size: .78em; font-weight: 600; text-decoration: none; vertical-align: super; line-height: 0;
-  padding: 0 .1em; color: #0f766e; }
-.dark a.coach-cite { color: #5eead4; }
+  padding: 0 .1em; color: #115e59 !important; }
+.dark a.coach-cite { color: #5eead4 !important; }
 a.coach-cite:hover { text-decoration: underline; }
 .coach-passage-target { outline: 2px solid var(--color-accent); outline-offset: 2px; }
 #coach-feedback { padding: .4rem; }
+#coach-input-reason p { margin: .2rem .3rem 0; font-size: .88rem; color: #9a3412; }
+.dark #coach-input-reason p { color: #fdba74; }
 
 /* Theme.set() has no dark accent: a light one on dark backgrounds. */
 .dark { --color-accent: #2dd4bf !important; }
@@ -69,9 +71,11 @@ a.coach-cite:hover { text-decoration: underline; }
   #coach-tagline { display: none; }
   #coach-main { flex-direction: column; gap: .5rem; }
   #coach-main > * { width: 100% !important; min-width: 0 !important; flex: 1 1 auto !important; }
-  #coach-chat { height: calc(100dvh - 11.5rem) !important; min-height: 300px !important; }
+  #coach-chat { height: calc(100dvh - 12.5rem) !important; min-height: 280px !important; }
   #coach-chat .message-wrap { font-size: .95rem; }
   .coach-sources summary code.pid { display: none; }
+  /* Gradio's toasts are 380 px wide plus a margin: wider than a 390 px phone. */
+  .toast-wrap { left: .5rem !important; right: .5rem !important; width: auto !important; max-width: calc(100vw - 1rem) !important; }
 }
 
 #coach-chat .message-wrap { font-size: .98rem; }
@@ -86,7 +90,7 @@ a.coach-cite:hover { text-decoration: underline; }
   border-radius: 0 var(--radius-md) var(--radius-md) 0; font-size: .86rem; line-height: 1.55; }
 code.pid { font-size: .76rem; padding: .05rem .35rem; border-radius: 4px;
   background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
-.coach-score { color: var(--body-text-color-subdued); font-size: .75rem; }
+.coach-score { color: var(--body-text-color); font-size: .75rem; }
 
 .coach-empty { color: var(--body-text-color-subdued); font-size: .9rem; padding: .75rem .25rem; line-height: 1.6; }
 .coach-kind h4 { margin: .4rem 0 .35rem; font-size: .85rem; color: var(--body-text-color-subdued); font-weight: 600; }
@@ -144,7 +148,7 @@ JS = """
     const block = bubble.querySelector('details.coach-sources');
     if (!block) return;
     block.open = true;
-    const pid = link.dataset.pid;
+    const pid = link.getAttribute('title');
     const quote = Array.from(block.querySelectorAll('.coach-passage'))
       .find((q) => (q.querySelector('code.pid') || {}).textContent === pid) || block;
     quote.setAttribute('tabindex', '-1');
