@@ -182,8 +182,8 @@ def test_a_rejected_message_stays_in_the_box_with_the_reason(chromium, serve, ma
     assert not reason.is_visible()
 
 
-def test_retry_undo_and_like_reach_the_journal(chromium, serve, make_coach, recording_llm):
-    coach = make_coach(llm=recording_llm(["First answer.", "{}", "Second answer.", "{}", "Third answer.", "{}"]))
+def test_retry_undo_edit_and_like_reach_the_journal(chromium, serve, make_coach, recording_llm):
+    coach = make_coach(llm=recording_llm(["First answer.", "{}", "Second answer.", "{}", "Third answer.", "{}", "Fourth answer.", "{}"]))
     url = serve(coach)
     context = context_for(chromium, "desktop")
     page = open_page(context, url)
@@ -213,6 +213,22 @@ def test_retry_undo_and_like_reach_the_journal(chromium, serve, make_coach, reco
     assert coach.history(session.id) == []
     assert len(coach.history(session.id, replaced=True)) == 4  # marked, not erased
 
+    # Edit the last message and send it again: the old turn is marked replaced, the new one answered.
+    send(page, "I copy my lead's code reviews.")
+    page.wait_for_function("() => document.querySelector('#coach-chat [data-testid=\"bot\"]')?.innerText.includes('Third answer.')")
+    wait_for_reply(page, 1)
+    page.locator('#coach-chat button[aria-label="Edit"]').click()
+    editor = page.locator("#coach-chat textarea").first
+    editor.fill("I copy my lead's code reviews, word for word.")
+    assert editor.input_value().endswith("word for word.")
+    page.locator('#coach-chat button[aria-label="Submit"]').click()
+    page.wait_for_function("() => document.querySelector('#coach-chat [data-testid=\"bot\"]')?.innerText.includes('Fourth answer.')")
+    wait_for_reply(page, 1)
+    shown = [m.content for m in coach.history(session.id)]
+    assert shown == ["I copy my lead's code reviews, word for word.", "Fourth answer."]
+    statuses = [(m.content, m.status) for m in coach.history(session.id, replaced=True)]
+    assert ("I copy my lead's code reviews.", "replaced") in statuses and ("Third answer.", "replaced") in statuses
+
     context.close()
 
 
@@ -237,4 +253,34 @@ def test_new_conversation_keeps_the_old_one_and_export_downloads_in_one_click(ch
     page.wait_for_selector(INPUT)
     page.wait_for_timeout(500)
     assert page.locator(USERS).count() == 0  # a reload stays in the new conversation
+    context.close()
+
+
+def test_everything_is_reachable_with_the_keyboard(chromium, serve, make_coach, recording_llm):
+    coach = make_coach(llm=recording_llm(["First answer.", NOTES]))
+    url = serve(coach)
+    context = context_for(chromium, "desktop")
+    page = open_page(context, url)
+    page.wait_for_function(f"() => document.activeElement === document.querySelector({INPUT!r})")  # focus starts in the box
+    page.keyboard.type("I copy my lead's code reviews.")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, 1)
+    reached = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate(
+            "(() => { const e = document.activeElement; return e.getAttribute('aria-label') || e.innerText.trim().split('\\n')[0] || e.id; })()"
+        ))
+        if page.evaluate("document.activeElement.getAttribute('role') === 'tab' && document.activeElement.innerText.includes('Strengths')"):
+            page.keyboard.press("Enter")
+            page.locator("#coach-strengths").wait_for()
+    for control in ("New conversation", "Copy message", "Edit", "Retry", "Undo", "Like", "Dislike", "Experiments", "Session"):
+        assert control in reached, f"{control!r} cannot be reached with Tab: {sorted(reached)}"
+    assert page.locator("#coach-strengths").is_visible()  # Enter on a tab opens it
+    # Focus is visible: the focused control draws an outline.
+    page.locator("#coach-new").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # back on "New conversation", by keyboard
+    focused = page.evaluate("[document.activeElement.id, getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused[0] == "coach-new" and focused[1] != "none", focused
     context.close()
