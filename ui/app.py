@@ -24,7 +24,7 @@ from bot.language import detect_language
 from bot.safety import is_crisis
 from bot.words import message as notice
 
-from . import views
+from . import layout, views
 from .controls import HIDDEN, ChatParts
 from .controls import wire as wire_chat_controls
 from .i18n import browser_language, page_language, translations
@@ -97,78 +97,13 @@ def build_app(coach: Coach | None = None) -> CoachPage:
     t = translations()  # the page's fixed words, shown in the browser's language
     with CoachPage(title=views.words()["title"], analytics_enabled=False, delete_cache=(3600, 3600)) as page:
         page.words = t
-        session = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=_browser_secret(coach.settings.home))
-        pending = gr.State(None)
-        feedback_id = gr.State(None)
-
-        with gr.Row(elem_id="coach-top", equal_height=True):
-            gr.HTML(views.header(coach.mode, coach.description), elem_id="coach-header", js_on_load=None)
-            new = gr.Button(t("new_conversation"), size="sm", variant="secondary", elem_id="coach-new", scale=0, min_width=80)
-        gr.Markdown(t("tagline"), elem_id="coach-tagline")
-        if coach.mode == "guided":
-            with gr.Accordion(t("guided_summary"), open=False, elem_id="coach-notice"):
-                gr.Markdown(t("guided_notice"))
-
-        with gr.Row(equal_height=False, elem_id="coach-main"):
-            with gr.Column(scale=3, min_width=280, elem_id="coach-chat-column"):
-                chatbot = gr.Chatbot(
-                    elem_id="coach-chat",
-                    label=t("chat_label"),
-                    show_label=False,
-                    height="64vh",
-                    min_height=360,
-                    placeholder=t("chat_placeholder"),
-                    examples=[{"text": e} for e in views.words()["examples"]],
-                    buttons=["copy"],
-                    feedback_options=("Like", "Dislike"),
-                    editable="user",
-                    group_consecutive_messages=False,
-                    layout="bubble",
-                )
-                with gr.Group(visible=False, elem_id="coach-feedback") as feedback_row:
-                    feedback_text = gr.Textbox(
-                        label=t("feedback_label"), placeholder=t("feedback_placeholder"), lines=1, elem_id="coach-feedback-text"
-                    )
-                    feedback_send = gr.Button(t("feedback_send"), size="sm", elem_id="coach-feedback-send")
-                textbox = gr.Textbox(
-                    elem_id="coach-input",
-                    label=t("input_label"),
-                    show_label=False,
-                    placeholder=t("input_placeholder"),
-                    lines=1,
-                    max_lines=8,
-                    submit_btn=True,
-                    stop_btn=False,
-                    autofocus=True,
-                )
-                input_reason = gr.Markdown("", visible=False, elem_id="coach-input-reason")
-            with gr.Column(scale=2, min_width=280, elem_id="coach-panels"):
-                with gr.Tabs(elem_id="coach-tabs"):
-                    with gr.Tab(t("tabs_experiments"), id="experiments", elem_id="coach-tab-experiments"):
-                        board = gr.HTML(views.board_html([]), elem_id="coach-board", js_on_load=None)
-                        with gr.Group(visible=False, elem_id="coach-board-form") as board_form:
-                            picker = gr.Dropdown(label=t("board_picker"), choices=[], elem_id="coach-picker")
-                            start = gr.Button(t("board_start"), size="sm", variant="primary", elem_id="coach-start")
-                            with gr.Group(visible=False, elem_id="coach-review-form") as review_form:
-                                outcome = gr.Textbox(
-                                    label=t("board_outcome"), lines=2, elem_id="coach-outcome",
-                                    placeholder=t("board_outcome_placeholder"),
-                                )
-                                reward = gr.Radio(
-                                    views.REWARD_CHOICES, value=0, label=t("board_reward"), elem_id="coach-reward",
-                                )
-                                plus = gr.Textbox(label=t("board_plus"), lines=1, elem_id="coach-plus")
-                                minus = gr.Textbox(label=t("board_minus"), lines=1, elem_id="coach-minus")
-                                next_ = gr.Textbox(label=t("board_next"), lines=1, elem_id="coach-next")
-                                save_review = gr.Button(t("board_save"), variant="primary", elem_id="coach-save-review")
-                    with gr.Tab(t("tabs_strengths"), id="strengths", elem_id="coach-tab-strengths"):
-                        profile = gr.HTML(views.strengths_html([]), elem_id="coach-strengths", js_on_load=None)
-                    with gr.Tab(t("tabs_session"), id="session", elem_id="coach-tab-session"):
-                        session_info = gr.Markdown(elem_id="coach-session-info")
-                        export = gr.DownloadButton(
-                            t("session_export"), value=None, size="sm", interactive=False, elem_id="coach-export"
-                        )
-                        # (issue 15: the forget button, with its confirmation, goes here.)
+        parts = layout.build(coach, t, STORAGE_KEY, _browser_secret(coach.settings.home))
+        session, pending, feedback_id = parts.session, parts.pending, parts.feedback_id
+        chatbot, textbox, input_reason, new = parts.chatbot, parts.textbox, parts.input_reason, parts.new
+        feedback_row, feedback_text, feedback_send = parts.feedback_row, parts.feedback_text, parts.feedback_send
+        board, board_form, review_form, picker, start = parts.board, parts.board_form, parts.review_form, parts.picker, parts.start
+        outcome, reward, plus, minus, next_, save_review = parts.outcome, parts.reward, parts.plus, parts.minus, parts.next_, parts.save_review
+        profile, session_info, export = parts.profile, parts.session_info, parts.export
 
         panel_outputs = [profile, board, picker, start, board_form, review_form, session_info, export]
 
@@ -181,7 +116,9 @@ def build_app(coach: Coach | None = None) -> CoachPage:
             if not messages:
                 return None
             try:
-                path = Path(exports.name) / f"on-policy-coach-{session_id}.md"
+                folder = Path(exports.name)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a /tmp sweeper may have taken it
+                path = folder / f"on-policy-coach-{session_id}.md"
                 path.write_text(coach.export(session_id, "md"), encoding="utf-8")
                 return str(path)
             except Exception:
