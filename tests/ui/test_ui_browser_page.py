@@ -284,3 +284,20 @@ def test_everything_is_reachable_with_the_keyboard(chromium, serve, make_coach, 
     focused = page.evaluate("[document.activeElement.id, getComputedStyle(document.activeElement).outlineStyle]")
     assert focused[0] == "coach-new" and focused[1] != "none", focused
     context.close()
+
+
+def test_the_offline_banner_is_compact_on_a_phone_and_said_once(chromium, serve, make_coach, artifacts):
+    coach = make_coach()  # no model: the guided offline mode
+    url = serve(coach)
+    context = context_for(chromium, "phone")
+    page = open_page(context, url)
+    assert "Guided offline mode" in page.inner_text("#coach-notice")
+    assert "OPENAI_API_KEY" not in page.inner_text("#coach-notice")  # folded until opened
+    send(page, MESSAGE)
+    reply = wait_for_reply(page, 1)
+    assert "OPENAI_API_KEY" not in reply and "offline" not in reply.lower()  # not twice
+    assert_fits(page, SIZES["phone"][0])
+    assert_in_first_screen(page, INPUT)
+    assert_in_first_screen(page, SEND)
+    shoot(page, artifacts, "after-phone-guided")
+    context.close()
