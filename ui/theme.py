@@ -73,7 +73,8 @@ a.coach-cite:hover { text-decoration: underline; }
   #coach-main > * { width: 100% !important; min-width: 0 !important; flex: 1 1 auto !important; }
   #coach-chat { height: calc(100dvh - 12.5rem) !important; min-height: 280px !important; }
   /* The folded offline banner takes a line: the chat gives it up. */
-  .gradio-container:has(#coach-notice) #coach-chat { height: calc(100dvh - 16rem) !important; }
+  /* (Gradio prefixes every rule with its container, so the banner is found as a sibling.) */
+  #coach-notice ~ #coach-main #coach-chat, div:has(> #coach-notice) #coach-chat { height: calc(100dvh - 17.5rem) !important; }
   #coach-chat .message-wrap { font-size: .95rem; }
   .coach-sources summary code.pid { display: none; }
   /* Gradio's toasts are 380 px wide plus a margin: wider than a 390 px phone. */

@@ -293,6 +293,8 @@ def test_the_offline_banner_is_compact_on_a_phone_and_said_once(chromium, serve,
     page = open_page(context, url)
     assert "Guided offline mode" in page.inner_text("#coach-notice")
     assert "OPENAI_API_KEY" not in page.inner_text("#coach-notice")  # folded until opened
+    assert_in_first_screen(page, INPUT)  # on arrival, before anything scrolls
+    assert_in_first_screen(page, SEND)
     send(page, MESSAGE)
     reply = wait_for_reply(page, 1)
     assert "OPENAI_API_KEY" not in reply and "offline" not in reply.lower()  # not twice
