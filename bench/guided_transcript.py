@@ -48,9 +48,13 @@ def knowledge_search(home: str) -> Callable[[str, int], list[Passage]]:
     return KnowledgeBase.open(home=home).search
 
 
-def run(label: str, first: list[str], later: list[str], search: Callable[[str, int], list[Passage]]) -> SessionState:
+def run(label: str, first: list[str], later: list[str], search: Callable[[str, int], list[Passage]], embed=None) -> SessionState:
     clock = {"now": datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)}
-    coach = GuidedCoach(search, clock=lambda: clock["now"])
+
+    def passages_for(message, history=None, k=None, **_):
+        return search(message, k or 4)
+
+    coach = GuidedCoach(passages_for=passages_for, embed=embed, clock=lambda: clock["now"])
     state = SessionState(session_id=f"transcript-{label}")
     history: list[ChatMessage] = []
 
@@ -89,8 +93,13 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:  # no embeddings here: still show the conversation
                 print(f"(knowledge base unavailable: {exc!r}; using keyword search)\n", file=sys.stderr)
                 search = keyword_search()
-        run("Korean", KOREAN, KOREAN_RETURN, search)
-        run("English", ENGLISH, ENGLISH_RETURN, search)
+        embed = None
+        if not args.keyword:
+            from knowledge import E5Embeddings
+
+            embed = E5Embeddings().embed_query
+        run("Korean", KOREAN, KOREAN_RETURN, search, embed)
+        run("English", ENGLISH, ENGLISH_RETURN, search, embed)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -36,14 +37,23 @@ def search(
     query: Annotated[str, typer.Argument(help="a question, in Korean or English")],
     k: Annotated[int, typer.Option("-k", "--top", min=1, max=50, help="how many passages")] = 4,
 ) -> None:
-    """Print the essay passages closest in meaning to QUERY, best first."""
+    """Print the essay passages closest in meaning to QUERY, best first (an English query also
+    gets each passage's English rendering, labelled)."""
     from knowledge import KnowledgeBase
 
+    from .export import RENDERING_LABEL
+    from .language import detect_language
     from .settings import Settings
 
-    for rank, passage in enumerate(KnowledgeBase.open(settings=Settings()).search(query, k), 1):
-        typer.echo(f"{rank}. [{passage.id}] score {passage.score:.3f}  ({passage.title or passage.source})")
+    english = detect_language(query, default="en") != "ko"
+    kb = KnowledgeBase.open(settings=Settings())
+    found = kb.search_views(kb.embeddings.embed_query(query), k, text=query) if query.strip() else []
+    for rank, passage in enumerate(found, 1):
+        typer.echo(f"{rank}. [{passage.id}]  ({passage.title or passage.source})")
         typer.echo("   " + passage.text.replace("\n", "\n   "))
+        rendering = passage.rendering("en") if english else None
+        if rendering:
+            typer.echo(f"   {RENDERING_LABEL}: " + rendering.replace("\n", "\n   "))
 
 
 @app.command()
@@ -105,6 +115,7 @@ def chat(
     typer.echo(f"On-Policy Coach · {coach.description} · session {session_id}")
     for message in coach.history(session_id)[-4:]:
         typer.echo(f"{'you' if message.role == 'user' else 'coach'}> {message.content}\n")
+    options: list[str] = []
     while True:
         try:
             line = input("you> ")
@@ -113,18 +124,42 @@ def chat(
             break
         if line.strip().lower() in {"exit", "quit", "/exit", "/quit"}:
             break
+        line = _picked_option(line, options)
         sys.stdout.write("coach> ")
-        shown = ""
+        shown, options = "", []
         for item in coach.stream(line, session_id):
             if isinstance(item, CoachReply):
                 if item.text != shown:  # a notice, or the final text differs from what streamed
                     sys.stdout.write(("\n" if shown else "") + item.text)
+                options = list(item.options)
+                if options:  # quick replies: typing the number picks one, typing words still works
+                    sys.stdout.write("\n\n" + _option_line(options))
             else:
                 shown += item
                 sys.stdout.write(item)
             sys.stdout.flush()
         sys.stdout.write("\n\n")
     typer.echo(f"Saved. Resume with: coach chat --session {session_id}")
+
+
+_NUMBER = re.compile(r"^[+\-−]?\d+$")
+
+
+def _option_line(options: list[str]) -> str:
+    """Quick replies as numbered choices; choices that are numbers themselves (0-10, -2..+2) are typed as they are."""
+    if all(_NUMBER.match(o) for o in options):
+        return "(" + " · ".join(options) + ")"
+    return "  ".join(f"[{i}] {o}" for i, o in enumerate(options, 1))
+
+
+def _picked_option(line: str, options: list[str]) -> str:
+    """The option a bare number picks ("2" -> the second quick reply); any other line as typed."""
+    choice = line.strip().rstrip(".")
+    if not options or choice in options or all(_NUMBER.match(o) for o in options):
+        return line
+    if choice.isdigit() and 1 <= int(choice) <= len(options):
+        return options[int(choice) - 1]
+    return line
 
 
 @app.command()
@@ -146,7 +181,7 @@ def export(
     """Print a session (conversation, strengths, experiments) as Markdown or JSON."""
     coach = _coach()
     try:
-        if coach.journal.load(session) is None:
+        if not coach.owns(session):
             _fail(f"No session {session!r}. See: coach sessions")
         typer.echo(coach.export(session, format))
     except ValueError as exc:
@@ -154,15 +189,21 @@ def export(
 
 
 @app.command()
-def forget(session: Annotated[str, typer.Argument(help="session id")]) -> None:
-    """Delete a session and everything in it."""
-    try:
-        gone = _coach().forget(session)
-    except ValueError as exc:
-        _fail(str(exc))
-    if not gone:
-        _fail(f"No session {session!r}.")
-    typer.echo(f"Forgot session {session}.")
+def forget(
+    session: Annotated[Optional[str], typer.Argument(help="session id")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="every session of yours")] = False,
+    user: Annotated[Optional[str], typer.Option("--user", help="every session of this login (coach users)")] = None,
+) -> None:
+    """Delete a session and everything in it (or, with --all, all of yours), from the journal file too."""
+    from .admin import forget_command
+
+    forget_command(_coach(), session, everything, user, _fail)
+
+
+from .admin import doctor, users  # noqa: E402  (typer commands; light imports only)
+
+app.add_typer(users, name="users")
+app.command()(doctor)
 
 
 def _plugins() -> None:
@@ -175,8 +216,19 @@ def _plugins() -> None:
 
 
 def main() -> None:
+    from knowledge.damage import KnowledgeProblem
+
+    from .journal import JournalProblem
+
+    import os
+
+    os.umask(0o077)  # what the coach writes under COACH_HOME is its owner's only
     _plugins()
-    app()
+    try:
+        app()
+    except (JournalProblem, KnowledgeProblem) as exc:  # a damaged or read-only file: one line that says what to do
+        typer.echo(str(exc), err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
-from .journal import Journal, check_session_id
+from .journal import Journal, SessionBusy, UnknownSession, check_session_id
+from .people import LOCAL, Owned, Person
 from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Feedback, Review, SessionState, Stage
 from .safety import is_crisis, safety_response
 from .words import message as notice
@@ -37,7 +39,8 @@ def clean_message(text: str) -> str:
 
 
 def new_session_id() -> str:
-    return uuid.uuid4().hex[:16]
+    """A server-issued session id: 128 random bits."""
+    return secrets.token_hex(16)
 
 
 class Coach:
@@ -64,6 +67,7 @@ class Coach:
         self._llm = llm
         self._llm_ready = llm is not None or self.mode == "guided"
         self.description = describe(self.mode, self.settings, llm)
+        self.badge = describe(self.mode, self.settings, llm, public=True)  # for visitors: no server URL
         self._knowledge = knowledge
         self._journal = journal
         self._open_lock = threading.Lock()
@@ -116,20 +120,30 @@ class Coach:
         return self.knowledge.search(query, k or self.settings.retrieval_k)
 
     def retrieve(self, session_id: str, texts: list[str], k: int | None = None) -> list[Passage]:
-        """Passages for a turn's texts (see bot/retrieval.py): one query from their vectors, the
-        session's previous turn reused rather than embedded again."""
-        from .retrieval import SessionQueryVectors, query_vector
-
+        """Passages for a turn whose message is `texts[-1]` (the model chain's way in): turn
+        retrieval with the session's journalled history and stage."""
         texts = [t for t in texts if t.strip()]
         if not texts:
             return []
+        message, history, stage = texts[-1], [], None
+        if session_id:
+            history = self.journal.messages(check_session_id(session_id), limit=self.settings.history_turns)
+            history = [m for m in history if m.status != "error"]  # as the turn itself reads it
+            if history and history[-1].role == "user" and history[-1].content == message:
+                history = history[:-1]  # the turn's own message, journalled before the reply
+            stage = self.state(session_id).stage.value
+        return self.passages_for(message, history, k, session_id=session_id, stage=stage)
+
+    def _session_vectors(self) -> Any:
+        """Each session's recent query vectors (bot/retrieval.py SessionQueryVectors)."""
+        from .retrieval import SessionQueryVectors
+
         knowledge = self.knowledge  # opened (under _open_lock) before that lock is taken below
         if self._query_vectors is None:
             with self._open_lock:
                 if self._query_vectors is None:
                     self._query_vectors = SessionQueryVectors(knowledge.embeddings.embed_query)
-        vectors = self._query_vectors.vectors(session_id, texts)
-        return knowledge.search_by_vector(query_vector(texts, vectors), k or self.settings.retrieval_k)
+        return self._query_vectors
 
     def passages_for(
         self,
@@ -139,14 +153,35 @@ class Coach:
         *,
         session_id: str | None = None,
         vector: list[float] | None = None,
+        stage: str | Stage | None = None,
     ) -> list[Passage]:
         """The passages a coach would quote for this turn: the message read with its context (the
-        conversation so far). Both coaches use it; `kb.search()` stays for plain queries.
-        `vector`, when given, is the message's query embedding already computed this turn."""
-        from .retrieval import retrieval_texts
+        coach's question it answers, the stage, the previous message; bot/turn_retrieval.py).
+        Both coaches use it; `kb.search()` stays for plain queries. `vector`, when given, is the
+        message's query embedding already computed this turn (nothing is embedded twice). The
+        stage, when not given, is the session's."""
+        from .retrieval import query_vector
+        from .turn_retrieval import Turn, rank_turn
 
-        texts = retrieval_texts(message, history or [])
-        return self.retrieve(session_id or "", texts, k)
+        if not message or not message.strip():
+            return []
+        if stage is None and session_id:
+            stage = self.state(session_id).stage
+        stage = stage.value if isinstance(stage, Stage) else stage
+        turn = Turn.of(message, history or [], stage)
+        vectors = self._session_vectors()
+        key = session_id or ""
+        if vector is not None:
+            vectors.remember(key, message, list(vector))
+        texts = list(turn.texts)
+        query = query_vector(texts, vectors.vectors(key, texts))
+        return rank_turn(self.knowledge, turn, query, k or self.settings.retrieval_k)
+
+    def claim_passages(self, number: int) -> list[Passage]:
+        """The passages that back COACHING.md's claim `number` (1-5), e.g. claim 2 (imitation early)."""
+        from .claims import passages_for_claim
+
+        return passages_for_claim(number, self.knowledge)
 
     def passages(self, ids: list[str]) -> list[Passage]:
         """The passages with these ids (those still in the knowledge base), e.g. to show a past reply's sources."""
@@ -163,70 +198,129 @@ class Coach:
             return self._session_locks.setdefault(session_id, threading.Lock())
 
     # -- sessions ----------------------------------------------------------------------------
+    # Every public method takes `person` (None: the local person, the machine's owner). The id is
+    # checked for that person once, here; someone else's id gets the answer a nonexistent one gets.
 
-    def state(self, session_id: str) -> SessionState:
-        """The session's state; a fresh one for an id the journal has not seen."""
-        return self.journal.load(check_session_id(session_id)) or SessionState(session_id=session_id)
+    def _owned(self, session_id: str, person: Person | None) -> Owned | None:
+        """The id as `person`'s own, or None when it is not theirs (nonexistent, or someone else's)."""
+        if isinstance(session_id, Owned):
+            return session_id
+        person = person or LOCAL
+        owner = self.journal.owner(check_session_id(session_id))
+        return Owned(session_id, person) if owner == person.key else None
 
-    def history(self, session_id: str, replaced: bool = False) -> list[ChatMessage]:
-        """The conversation; `replaced` also returns the turns taken back (marked so)."""
-        return self.journal.messages(check_session_id(session_id), replaced=replaced)
+    def owns(self, session_id: str, person: Person | None = None) -> bool:
+        return self._owned(session_id, person) is not None
 
-    def retract_last_turn(self, session_id: str) -> ChatMessage | None:
-        """Take back the last turn (for retry, undo or edit): its messages stay in the journal,
-        marked replaced, and the coach no longer sees them. Returns the user's message, or None.
-        The notes that turn took (strengths, card fields) stay as they are."""
-        with self._session_lock(check_session_id(session_id)):
-            taken = self.journal.replace_last_turn(session_id)
+    def retract_last_turn(self, session_id: str, person: Person | None = None) -> ChatMessage | None:
+        """Take back the person's last turn (for retry, undo or edit): its messages stay in the
+        journal, marked replaced, and the coach no longer sees them. Returns the user's message, or
+        None (no turn, or not their session). The notes that turn took (strengths, card fields) stay."""
+        owned = self._owned(session_id, person)
+        if owned is None:
+            return None
+        with self._session_lock(owned), self.journal.claim(owned):
+            taken = self.journal.replace_last_turn(owned)
         return taken[0] if taken else None
 
-    def record_feedback(self, feedback: Feedback) -> int:
-        """Keep a like or dislike of a reply (or, with `feedback.id`, add its comment); returns its id."""
+    def record_feedback(self, feedback: Feedback, person: Person | None = None) -> int | None:
+        """Keep a like or dislike of a reply (or, with `feedback.id`, add its comment); returns its
+        id, or None when the session is not the person's."""
+        owned = self._owned(feedback.session_id, person)
+        if owned is None:
+            return None
         return self.journal.add_feedback(feedback)
 
-    def offline_notice_shown(self, session_id: str) -> None:
+    def offline_notice_shown(self, session_id: str, person: Person | None = None) -> None:
         """The page has shown the offline notice itself, so the guided coach does not repeat it."""
-        with self._session_lock(check_session_id(session_id)):
-            state = self.state(session_id)
+        owned = self._owned(session_id, person)
+        if owned is None:
+            return
+        with self._session_lock(owned), self.journal.claim(owned):
+            state = self.state(owned)
             if not state.offline_notice_shown:
                 state.offline_notice_shown = True
                 self.journal.save(state)
 
-    def sessions(self):
-        return self.journal.sessions()
+    def state(self, session_id: str, person: Person | None = None) -> SessionState:
+        """The session's state; a fresh one for an id the journal has not seen (or that is not theirs)."""
+        if isinstance(session_id, Owned):
+            person = session_id.person
+        person = person or LOCAL
+        state = self.journal.load(check_session_id(session_id))
+        if state is None or state.owner != person.key:
+            return SessionState(session_id=session_id, owner=person.key)
+        return state
 
-    def forget(self, session_id: str) -> bool:
-        with self._session_lock(check_session_id(session_id)):
-            if self._query_vectors is not None:
+    def history(self, session_id: str, person: Person | None = None, replaced: bool = False) -> list[ChatMessage]:
+        """The person's conversation (empty when the session is not theirs); `replaced` also returns
+        the turns taken back (marked so)."""
+        owned = self._owned(session_id, person)
+        return self.journal.messages(owned, replaced=replaced) if owned is not None else []
+
+    def sessions(self, person: Person | None = None):
+        return self.journal.sessions((person or LOCAL).key)
+
+    def forget(self, session_id: str, person: Person | None = None) -> bool:
+        """Delete the session, from the file too; a turn still running cannot write it back."""
+        gone = self.journal.forget(check_session_id(session_id), (person or LOCAL).key)
+        if gone:
+            self._drop_caches([session_id])
+        return gone
+
+    def forget_everything(self, person: Person | None = None) -> int:
+        """Delete every session of the person; returns how many there were."""
+        ids = self.journal.forget_owner((person or LOCAL).key)
+        self._drop_caches(ids)
+        return len(ids)
+
+    def _drop_caches(self, session_ids: list[str]) -> None:
+        with self._open_lock:
+            for session_id in session_ids:
+                self._session_locks.pop(session_id, None)
+        if self._query_vectors is not None:
+            for session_id in session_ids:
                 self._query_vectors.forget(session_id)
-            return self.journal.forget(session_id)
 
-    def export(self, session_id: str, fmt: str = "md") -> str:
+    def export(self, session_id: str, fmt: str = "md", person: Person | None = None) -> str:
         from .export import export_session
 
-        return export_session(
-            self.state(session_id), self.history(session_id, replaced=True), fmt, self.journal.feedback(session_id)
-        )
+        owned = self._owned(session_id, person)
+        messages = self.history(session_id, person, replaced=True)
+        cited = self.passages([i for m in messages for i in m.sources])
+        feedback = self.journal.feedback(owned) if owned is not None else []
+        return export_session(self.state(session_id, person), messages, fmt, cited, feedback)
 
-    def record_review(self, session_id: str, experiment_id: str, review: Review) -> SessionState:
+    def record_review(
+        self, session_id: str, experiment_id: str, review: Review, person: Person | None = None
+    ) -> SessionState:
         """Store how an experiment went; the coach sees it from the next turn on."""
 
         def reviewed(state: SessionState, card: ExperimentCard) -> None:
             card.review, card.status, state.stage = review, "reviewed", Stage.REVIEW
 
-        return self._change_card(session_id, experiment_id, reviewed)
+        return self._change_card(session_id, experiment_id, reviewed, person)
 
-    def set_experiment_status(self, session_id: str, experiment_id: str, status: ExperimentStatus) -> SessionState:
+    def set_experiment_status(
+        self, session_id: str, experiment_id: str, status: ExperimentStatus, person: Person | None = None
+    ) -> SessionState:
         def set_status(state: SessionState, card: ExperimentCard) -> None:
             card.status = status
 
-        return self._change_card(session_id, experiment_id, set_status)
+        return self._change_card(session_id, experiment_id, set_status, person)
 
     def _change_card(
-        self, session_id: str, experiment_id: str, change: Callable[[SessionState, ExperimentCard], None]
+        self,
+        session_id: str,
+        experiment_id: str,
+        change: Callable[[SessionState, ExperimentCard], None],
+        person: Person | None = None,
     ) -> SessionState:
-        with self._session_lock(check_session_id(session_id)):
-            state = self.state(session_id)
+        owned = self._owned(session_id, person)
+        if owned is None:
+            raise KeyError(f"No experiment {experiment_id!r} in session {session_id!r}.")
+        with self._session_lock(owned), self.journal.claim(owned):
+            state = self.state(owned)
             card = state.experiment(experiment_id)
             if card is None:
                 raise KeyError(f"No experiment {experiment_id!r} in session {session_id!r}.")
@@ -236,27 +330,46 @@ class Coach:
 
     # -- turns -------------------------------------------------------------------------------
 
-    def ask(self, message: str, session_id: str | None = None) -> CoachReply:
+    def ask(self, message: str, session_id: str | None = None, person: Person | None = None) -> CoachReply:
         """One turn; returns the complete reply."""
         reply = None
-        for item in self.stream(message, session_id):
+        for item in self.stream(message, session_id, person):
             if isinstance(item, CoachReply):
                 reply = item
         assert reply is not None
         return reply
 
-    def stream(self, message: str, session_id: str | None = None) -> Iterator[str | CoachReply]:
+    def stream(
+        self, message: str, session_id: str | None = None, person: Person | None = None
+    ) -> Iterator[str | CoachReply]:
         """One turn, streamed.
 
         Yields `str` pieces of the reply as they are produced (each piece is new text, to be
         appended), then exactly one `CoachReply` as the last item. Its `.text` is the final text,
         which may differ from the joined pieces (a citation of an unknown passage is removed, a
         broken-off stream gets a note). Failures end in a `CoachReply` with `.error` set.
+        `session_id` None starts a new session; an id must be the person's own (the local person
+        may also name a new one, as `coach chat --session NAME` does), else UnknownSession.
         """
-        # None starts a new session; anything else must be a valid id ("" included: no silent new session).
-        session_id = new_session_id() if session_id is None else check_session_id(session_id)
-        with self._session_lock(session_id):
-            yield from self._turn(message, session_id)
+        person = person or LOCAL
+        if isinstance(session_id, Owned):  # checked (or freshly issued) at the caller's boundary
+            owned = session_id
+        elif session_id is None:
+            owned = Owned(new_session_id(), person)
+        else:  # "" included: no silent new session
+            owner = self.journal.owner(check_session_id(session_id))
+            if owner != person.key and not (owner is None and person == LOCAL):
+                raise UnknownSession(session_id)
+            owned = Owned(session_id, person)
+        with ExitStack() as held:
+            held.enter_context(self._session_lock(owned))
+            try:  # another process (a web tab, `coach chat`) may be mid-turn on this session
+                held.enter_context(self.journal.claim(owned))
+            except SessionBusy:
+                state = self.state(owned)
+                yield self._notice(state, notice(state.language, "busy"), "busy")
+                return
+            yield from self._turn(message, owned)
 
     def _turn(self, raw: str, session_id: str) -> Iterator[str | CoachReply]:
         from .language import detect_language
@@ -297,13 +410,19 @@ class Coach:
             yield self._notice(state, notice(state.language, "internal", kind=type(exc).__name__), "internal")
 
     def _guided_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+        """The guided offline coach: it reads the message with the knowledge base's embeddings and
+        quotes through passages_for; its quick replies travel on the reply's `options`."""
         from .guided import GuidedCoach
 
         if self._guided is None:
-            self._guided = GuidedCoach(search=self.search)
+            embed = getattr(getattr(self.knowledge, "embeddings", None), "embed_query", None)
+            with self._open_lock:
+                if self._guided is None:
+                    self._guided = GuidedCoach(passages_for=self.passages_for, embed=embed)
         turn = self._guided.reply(state, text, history)
         yield turn.text
-        yield self._finish(state, turn.text, turn.sources)
+        reply = self._finish(state, turn.text, turn.sources)
+        yield reply.model_copy(update={"options": turn.options})
 
     def _model_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
         from .chain import keep_real_citations, notes_chain, reply_chain
@@ -403,10 +522,10 @@ _default: Coach | None = None
 _default_lock = threading.Lock()
 
 
-def ask(message: str, session_id: str | None = None) -> CoachReply:
+def ask(message: str, session_id: str | None = None, person: Person | None = None) -> CoachReply:
     """One turn with the default Coach (settings from the environment)."""
     global _default
     with _default_lock:
         if _default is None:
             _default = Coach()
-    return _default.ask(message, session_id)
+    return _default.ask(message, session_id, person)

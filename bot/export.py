@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .models import CARD_FIELDS, ChatMessage, Feedback, SessionState
 from .words import load
 
+if TYPE_CHECKING:
+    from knowledge import Passage
+
+# A rendering is the project's paraphrase, never the author's words, and says so wherever it appears.
+RENDERING_LABEL = "English rendering"
+
 
 def export_session(
-    state: SessionState, messages: list[ChatMessage], fmt: str = "md", feedback: list[Feedback] | None = None
+    state: SessionState,
+    messages: list[ChatMessage],
+    fmt: str = "md",
+    passages: Sequence[Passage] = (),
+    feedback: Sequence[Feedback] = (),
 ) -> str:
-    feedback = feedback or []
+    """The session as Markdown or JSON: the conversation (turns taken back marked so), the likes and
+    comments, and `passages` (those the replies cite) quoted at the end, in the essay's Korean, with
+    their English rendering, labelled, in an English session."""
+    english = state.language != "ko"
     if fmt == "json":
         return json.dumps(
             {
-                "session": state.model_dump(mode="json", exclude={"guided"}),
+                "session": state.model_dump(mode="json", exclude={"guided", "owner"}),
                 "messages": [m.model_dump(mode="json") for m in messages],
                 "feedback": [f.model_dump(mode="json") for f in feedback],
+                "passages": [
+                    {"id": p.id, "text": p.text}
+                    | ({"english_rendering": r, "rendering_label": RENDERING_LABEL} if english and (r := p.rendering("en")) else {})
+                    for p in passages
+                ],
             },
             ensure_ascii=False,
             indent=2,
@@ -35,7 +55,6 @@ def export_session(
         rows = _card_rows(card, w)
         if not (card.review or any(getattr(card, n) not in (None, "", []) for n in CARD_FIELDS if n not in _BOOKKEEPING)):
             continue  # nothing the person would recognise was written on it yet
-            continue
         status = w["status"].get(card.status, card.status)
         lines += [f"## {w['experiment'].format(title=card.title or w['untitled'], status=status)}", ""]
         lines += [f"| {w['field']} | {w['value']} |", "|---|---|", *rows, ""]
@@ -54,6 +73,14 @@ def export_session(
             about = f" {w['feedback_on'].format(stamp=stamps[f.message_id])}" if f.message_id in stamps else ""
             lines.append(f"- {w[f.rating]}{about}" + (f": {f.comment}" if f.comment else ""))
         lines.append("")
+    if passages:
+        lines += [f"## {w['passages_cited']}", ""]
+        for p in passages:
+            lines += [f"**[{p.id}]**", "", *(f"> {line}" for line in p.text.splitlines()), ""]
+            rendering = p.rendering("en") if english else None
+            if rendering:
+                lines += [f"*{RENDERING_LABEL}* {w['rendering_note']}:", ""]
+                lines += [*(f"> {line}" for line in rendering.splitlines()), ""]
     return "\n".join(lines)
 
 

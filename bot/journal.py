@@ -1,27 +1,52 @@
-"""The journal: sessions, their messages and their state (strengths, experiments, reviews) in SQLite."""
+"""The journal: sessions, their messages and their state (strengths, experiments, reviews) in SQLite.
+
+Each session has an owner (a person key, see people.py). Forgetting deletes with `secure_delete`
+on and truncates the WAL, so the words are gone from the file, not only from the tables. A turn
+claims its session (a `claims` row, taken in a BEGIN IMMEDIATE transaction), so two processes on
+one session take turns, and a write from a turn whose claim was dropped (the session was
+forgotten meanwhile) is refused.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
+import socket
 import sqlite3
 import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from pathlib import Path
-from collections.abc import Iterator
+from typing import Any, TypeVar
 
+from knowledge.private import private_dir, private_file, writable
+
+from .lenient import lenient_model
 from .models import ChatMessage, Feedback, SessionState, now
 
+log = logging.getLogger(__name__)
+
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+LOCAL_OWNER = "local"
+# A claim outlives a live turn (the model's timeout and retries are far shorter); a holder that died
+# on this machine is noticed at once by its pid.
+CLAIM_LEASE_SECONDS = 600.0
+CLAIM_WAIT_SECONDS = 120.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    state TEXT NOT NULL
+    state TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT 'local'
 );
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -41,11 +66,34 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claims (
+    session_id TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires REAL NOT NULL
+);
 """
+# Journals written before sessions had owners: every session there belongs to the local person.
+_MIGRATIONS = {("sessions", "owner"): "ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT 'local'"}
 
 
 class InvalidSessionId(ValueError):
     """A session id that is not 1-64 letters, digits, '-' or '_' (so it can never name a path)."""
+
+
+class UnknownSession(InvalidSessionId):
+    """No session with this id for this person: it does not exist, or belongs to someone else
+    (the two are told apart by nobody)."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(f"No session {session_id[:80]!r} here. Start a new one with an empty session id.")
+
+
+class SessionBusy(RuntimeError):
+    """Another process is in the middle of a turn of this session."""
+
+
+class JournalProblem(RuntimeError):
+    """The journal file cannot be used as it is; the message names the file and what to do."""
 
 
 def check_session_id(session_id: str) -> str:
@@ -54,6 +102,47 @@ def check_session_id(session_id: str) -> str:
             f"Invalid session id {str(session_id)[:80]!r}: use 1-64 letters, digits, '-' or '_'."
         )
     return session_id
+
+
+def problem(path: Path, exc: BaseException) -> JournalProblem | None:
+    """A named problem for an error SQLite (or the OS) gave about the journal, or None if it is not one."""
+    text = str(exc).lower()
+    if isinstance(exc, UnicodeError):
+        return JournalProblem(
+            f"The journal path {os.fsencode(path)!r} is not valid UTF-8: set COACH_HOME to a folder whose name is UTF-8."
+        )
+    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        return JournalProblem(
+            f"The journal {path} is read-only ({exc}): reading works, saving does not. "
+            "Make COACH_HOME writable (or point COACH_HOME elsewhere) to go on talking."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return JournalProblem(
+            f"The journal {path} is damaged ({exc}). Run `coach doctor --repair`: it salvages what it can "
+            "into a new journal and keeps the damaged file beside it."
+        )
+    if "unable to open" in text:
+        return JournalProblem(f"Cannot open the journal {path} ({exc}): check that COACH_HOME exists and is yours.")
+    return None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _named(method: F) -> F:
+    """SQLite's errors about the file itself become a JournalProblem that says what to do."""
+
+    @wraps(method)
+    def run(self: Journal, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, OSError, UnicodeError) as exc:
+            named = problem(self.path, exc)
+            if named is None:
+                raise
+            raise named from None
+
+    return run  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -71,16 +160,51 @@ class Journal:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._db().executescript(_SCHEMA)
+        self._held: dict[str, str] = {}  # session id -> the token of this process's claim on it
+        self._holder = f"{socket.gethostname()}:{os.getpid()}"
+        self.read_only = False
+        self._open()
+
+    @_named
+    def _open(self) -> None:
+        os.fsencode(self.path).decode("utf-8")  # a non-UTF-8 path fails here, by name, not deep in SQLite
+        home = self.path.parent
+        if home.exists() and not writable(home) or self.path.exists() and not writable(self.path):
+            self.read_only = True
+        else:
+            private_dir(home)
+            private_file(self.path)
+        db = self._db()
+        db.execute("PRAGMA quick_check").fetchone()  # a truncated or garbage file is named now
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        self._has_feedback = "feedback" in tables
+        if self.read_only:
+            return
+        if not {"sessions", "messages", "claims", "feedback"} <= tables:
+            db.executescript(_SCHEMA)
+            self._has_feedback = True
+        for (table, column), statement in _MIGRATIONS.items():
+            if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+                db.execute(statement)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            if self.read_only:
+                # Nothing else writes a read-only home: read it as it is, without a WAL index.
+                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+                try:
+                    db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                except sqlite3.OperationalError:  # no WAL index it may create: read the file as it is
+                    db.close()
+                    uri = f"file:{self.path}?mode=ro&immutable=1"
+                    db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+            else:
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("PRAGMA secure_delete=ON")  # deleted words are overwritten, not left in free pages
             db.execute("PRAGMA foreign_keys=ON")
             db.row_factory = sqlite3.Row
             self._local.db = db
@@ -99,27 +223,51 @@ class Journal:
 
     # -- sessions ----------------------------------------------------------------------------
 
+    @_named
+    def owner(self, session_id: str) -> str | None:
+        """Who owns the session (a person key), or None when there is no such session."""
+        row = self._db().execute("SELECT owner FROM sessions WHERE id = ?", (check_session_id(session_id),)).fetchone()
+        return row["owner"] if row else None
+
+    @_named
     def load(self, session_id: str) -> SessionState | None:
-        row = self._db().execute("SELECT state FROM sessions WHERE id = ?", (check_session_id(session_id),)).fetchone()
-        return SessionState.model_validate_json(row["state"]) if row else None
+        """The session's state with its owner; fields a newer version wrote that this one cannot read are left out."""
+        row = self._db().execute(
+            "SELECT state, owner FROM sessions WHERE id = ?", (check_session_id(session_id),)
+        ).fetchone()
+        if not row:
+            return None
+        state = lenient_model(SessionState, row["state"], what=f"session {session_id}")
+        state.owner = row["owner"]
+        return state
 
-    def save(self, state: SessionState) -> None:
+    @_named
+    def save(self, state: SessionState) -> bool:
+        """Store the state; False (nothing written) when this process's claim on it was dropped."""
         with self._tx() as db:
-            self._upsert(db, state)
+            return self._upsert(db, state)
 
-    @staticmethod
-    def _upsert(db: sqlite3.Connection, state: SessionState) -> None:
+    def _upsert(self, db: sqlite3.Connection, state: SessionState) -> bool:
+        session_id = check_session_id(state.session_id)
+        if not self._still_claimed(db, session_id):
+            return False
         db.execute(
-            "INSERT INTO sessions (id, created_at, updated_at, state) VALUES (?, ?, ?, ?) "
+            "INSERT INTO sessions (id, created_at, updated_at, state, owner) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, state = excluded.state",
-            (check_session_id(state.session_id), state.created_at.isoformat(), now().isoformat(), state.model_dump_json()),
+            (session_id, state.created_at.isoformat(), now().isoformat(), state.model_dump_json(exclude={"owner"}),
+             state.owner),
         )
+        return True
 
-    def sessions(self) -> list[SessionSummary]:
+    @_named
+    def sessions(self, owner: str | None = LOCAL_OWNER) -> list[SessionSummary]:
+        """The owner's sessions, newest first (owner=None: everyone's, for `coach doctor`)."""
+        where, params = ("WHERE s.owner = ?", (owner,)) if owner is not None else ("", ())
         rows = self._db().execute(
             "SELECT s.id, s.created_at, s.updated_at, s.state, COUNT(m.id) AS n, "
             "(SELECT content FROM messages WHERE session_id = s.id AND role = 'user' ORDER BY id LIMIT 1) AS first "
-            "FROM sessions s LEFT JOIN messages m ON m.session_id = s.id GROUP BY s.id ORDER BY s.updated_at DESC"
+            f"FROM sessions s LEFT JOIN messages m ON m.session_id = s.id {where} GROUP BY s.id ORDER BY s.updated_at DESC",
+            params,
         ).fetchall()
         return [
             SessionSummary(
@@ -127,27 +275,120 @@ class Journal:
                 created_at=datetime.fromisoformat(r["created_at"]),
                 updated_at=datetime.fromisoformat(r["updated_at"]),
                 messages=r["n"],
-                stage=json.loads(r["state"]).get("stage", ""),
+                stage=str(json.loads(r["state"]).get("stage", "")),
                 first_message=r["first"] or "",
             )
             for r in rows
         ]
 
-    def forget(self, session_id: str) -> bool:
-        """Delete a session with all its messages; False if there was none."""
+    @_named
+    def owners(self) -> dict[str, int]:
+        """Every owner with how many sessions they have."""
+        rows = self._db().execute("SELECT owner, COUNT(*) AS n FROM sessions GROUP BY owner").fetchall()
+        return {r["owner"]: r["n"] for r in rows}
+
+    @_named
+    def forget(self, session_id: str, owner: str = LOCAL_OWNER) -> bool:
+        """Delete the owner's session with all its messages, from the file too; False if there was none."""
+        check_session_id(session_id)
         with self._tx() as db:
-            db.execute("DELETE FROM feedback WHERE session_id = ?", (check_session_id(session_id),))
+            if db.execute("SELECT 1 FROM sessions WHERE id = ? AND owner = ?", (session_id, owner)).fetchone() is None:
+                return False
+            self._delete(db, [session_id])
+        self.scrub()
+        return True
+
+    @_named
+    def forget_owner(self, owner: str) -> list[str]:
+        """Delete every session of one owner; returns their ids."""
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM sessions WHERE owner = ?", (owner,))]
+            self._delete(db, ids)
+        self.scrub()
+        return ids
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, ids: list[str]) -> None:
+        for session_id in ids:
+            db.execute("DELETE FROM feedback WHERE session_id = ?", (session_id,))
             db.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
-            return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            db.execute("DELETE FROM claims WHERE session_id = ?", (session_id,))  # a turn in flight cannot write back
+
+    def scrub(self, attempts: int = 20) -> bool:
+        """Copy the WAL into the file and truncate it, so deleted words leave the WAL too."""
+        db = self._db()
+        for _ in range(attempts):
+            busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+            time.sleep(0.05)  # a reader in another process is mid-transaction
+        log.warning("could not truncate the journal's WAL (a reader stayed busy); it will be on the next forget")
+        return False
+
+    # -- one writer per session --------------------------------------------------------------
+
+    @contextmanager
+    def claim(self, session_id: str, wait: float = CLAIM_WAIT_SECONDS) -> Iterator[None]:
+        """Hold the session for one turn: another process's turn on it waits until this one is done."""
+        if self.read_only:
+            yield
+            return
+        token = f"{self._holder}:{uuid.uuid4().hex[:8]}"
+        deadline = time.monotonic() + wait
+        while not self._take(check_session_id(session_id), token):
+            if time.monotonic() > deadline:
+                raise SessionBusy(session_id)
+            time.sleep(0.05)
+        self._held[session_id] = token
+        try:
+            yield
+        finally:
+            if self._held.get(session_id) == token:
+                del self._held[session_id]
+            try:
+                with self._tx() as db:
+                    db.execute("DELETE FROM claims WHERE session_id = ? AND holder = ?", (session_id, token))
+            except sqlite3.Error:
+                log.warning("could not release the claim on session %s", session_id)
+
+    @_named
+    def _take(self, session_id: str, token: str) -> bool:
+        with self._tx() as db:
+            row = db.execute("SELECT holder, expires FROM claims WHERE session_id = ?", (session_id,)).fetchone()
+            if row is not None and row["expires"] > time.time() and _alive(row["holder"]):
+                return False
+            db.execute(
+                "INSERT OR REPLACE INTO claims (session_id, holder, expires) VALUES (?, ?, ?)",
+                (session_id, token, time.time() + CLAIM_LEASE_SECONDS),
+            )
+            return True
+
+    def _still_claimed(self, db: sqlite3.Connection, session_id: str) -> bool:
+        token = self._held.get(session_id)
+        if token is None:
+            return True  # a write outside a turn (tests, tools): nothing to check against
+        held = db.execute(
+            "UPDATE claims SET expires = ? WHERE session_id = ? AND holder = ?",
+            (time.time() + CLAIM_LEASE_SECONDS, session_id, token),
+        ).rowcount
+        if not held:
+            log.info("session %s was forgotten during a turn; the turn's writes are dropped", session_id)
+        return bool(held)
 
     # -- messages ----------------------------------------------------------------------------
 
+    @_named
     def append(self, session_id: str, message: ChatMessage, state: SessionState | None = None) -> int:
-        """Store a message (and, in the same transaction, the session state); returns its row id."""
+        """Store a message (and, in the same transaction, the session state); returns its row id
+        (0 when the session was forgotten during the turn, and nothing was written)."""
         check_session_id(session_id)
         with self._tx() as db:
             if state is not None:
-                self._upsert(db, state)
+                if not self._upsert(db, state):
+                    return 0
+            elif not self._still_claimed(db, session_id):
+                return 0
             cur = db.execute(
                 "INSERT INTO messages (session_id, role, content, sources, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -161,6 +402,7 @@ class Journal:
             )
             return int(cur.lastrowid)
 
+    @_named
     def messages(self, session_id: str, limit: int | None = None, replaced: bool = False) -> list[ChatMessage]:
         """The session's messages in order; with `limit`, only the last ones. Turns taken back
         (retried, undone, edited) are left out unless `replaced`."""
@@ -173,17 +415,22 @@ class Journal:
             query = f"SELECT {columns} FROM (SELECT {columns} FROM messages WHERE {where} ORDER BY id DESC LIMIT ?) ORDER BY id"
             params = (session_id, limit)
         return [
-            ChatMessage(
-                id=r["id"],
-                role=r["role"],
-                content=r["content"],
-                sources=json.loads(r["sources"]),
-                status=r["status"],
-                created_at=datetime.fromisoformat(r["created_at"]),
+            lenient_model(
+                ChatMessage,
+                {
+                    "id": r["id"],
+                    "role": r["role"],
+                    "content": r["content"],
+                    "sources": json.loads(r["sources"]),
+                    "status": r["status"],
+                    "created_at": r["created_at"],
+                },
+                what=f"a message of session {session_id}",
             )
             for r in self._db().execute(query, params).fetchall()
         ]
 
+    @_named
     def replace_last_turn(self, session_id: str) -> list[ChatMessage]:
         """Mark the last user message and what followed it as replaced (kept, not shown or sent to
         the model again); returns those messages, the user's first. Empty if there is none."""
@@ -193,7 +440,7 @@ class Journal:
                 "SELECT MAX(id) FROM messages WHERE session_id = ? AND role = 'user' AND status != 'replaced'",
                 (session_id,),
             ).fetchone()
-            if row[0] is None:
+            if row[0] is None or not self._still_claimed(db, session_id):
                 return []
             taken = [m for m in self.messages(session_id) if m.id is not None and m.id >= row[0]]
             db.execute(
@@ -202,6 +449,7 @@ class Journal:
             )
         return taken
 
+    @_named
     def count(self, session_id: str) -> int:
         """How many messages the session holds, without reading them."""
         row = self._db().execute(
@@ -211,6 +459,7 @@ class Journal:
 
     # -- feedback on replies ------------------------------------------------------------------
 
+    @_named
     def add_feedback(self, feedback: Feedback) -> int:
         """Store a like or dislike (and its comment); with `feedback.id`, update that one's comment."""
         check_session_id(feedback.session_id)
@@ -232,8 +481,11 @@ class Journal:
             )
             return int(cur.lastrowid)
 
+    @_named
     def feedback(self, session_id: str | None = None) -> list[Feedback]:
         """Likes and dislikes in order, of one session or (None) of all."""
+        if not self._has_feedback:
+            return []  # a read-only journal written before likes were kept
         query, params = "SELECT * FROM feedback ORDER BY id", ()
         if session_id is not None:
             query, params = "SELECT * FROM feedback WHERE session_id = ? ORDER BY id", (check_session_id(session_id),)
@@ -250,3 +502,18 @@ class Journal:
         if db is not None:
             db.close()
             self._local.db = None
+
+
+def _alive(holder: str) -> bool:
+    """False when the claim's holder was a process on this machine that is gone."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's: the lease decides
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -117,11 +117,14 @@ def public_url(url: str | None) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def describe(mode: str, settings: Settings, llm: Any = None) -> str:
-    """A one-line, key-free description of the backend, for the page and the CLI."""
+def describe(mode: str, settings: Settings, llm: Any = None, public: bool = False) -> str:
+    """A one-line, key-free description of the backend, for the CLI; `public`: for visitors of the
+    page, naming the model but not where the server is."""
     if mode == "guided":
         return "guided offline mode (no model connected)"
     if mode == "compatible":
+        if public:
+            return f"{settings.model} via an OpenAI-compatible server"
         return f"{settings.model} via OpenAI-compatible server {public_url(settings.openai_base_url)}"
     if mode == "openai":
         return f"OpenAI {settings.model}"

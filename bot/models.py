@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from knowledge.passages import Passage
 
+from .guided.progress import Progress
+
 Language = Literal["ko", "en"]
 
 
@@ -104,10 +106,12 @@ class SessionState(BaseModel):
     stage: Stage = Stage.OPEN
     strengths: list[Strength] = Field(default_factory=list)
     experiments: list[ExperimentCard] = Field(default_factory=list)
-    # Scratch space of the guided offline mode (which question comes next, pending answers).
-    guided: dict = Field(default_factory=dict)
+    # Where the guided offline mode stands (old dict-shaped rows are migrated on load).
+    guided: Progress = Field(default_factory=Progress)
     offline_notice_shown: bool = False
     created_at: datetime = Field(default_factory=now)
+    # The person key of the session's owner (bot/people.py); the journal's column is the authority.
+    owner: str = "local"
 
     def open_experiments(self) -> list[ExperimentCard]:
         return [e for e in self.experiments if e.status != "reviewed"]

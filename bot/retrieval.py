@@ -49,26 +49,44 @@ def query_vector(texts: Sequence[str], vectors: Sequence[Sequence[float]]) -> li
 
 
 class SessionQueryVectors:
-    """Each session's most recent query vectors (the last turn's texts), for at most `sessions` sessions."""
+    """Each session's most recent query vectors (its last `per_session` texts), for at most
+    `sessions` sessions. A turn that embedded its message first (`vector`) and then retrieves
+    (`vectors`, with the previous message) embeds nothing twice."""
 
-    def __init__(self, embed: Callable[[str], list[float]], sessions: int = 1024) -> None:
+    def __init__(self, embed: Callable[[str], list[float]], sessions: int = 1024, per_session: int = 4) -> None:
         self._embed = embed
         self._sessions = sessions
-        self._recent: OrderedDict[str, dict[str, list[float]]] = OrderedDict()
+        self._per_session = per_session
+        self._recent: OrderedDict[str, OrderedDict[str, list[float]]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def vector(self, session_id: str, text: str) -> list[float]:
+        return self.vectors(session_id, [text])[0]
+
+    def remember(self, session_id: str, text: str, vector: list[float]) -> None:
+        """Keep a vector the caller already computed for `text` in this session."""
+        self._keep(session_id, {text: vector})
+
     def vectors(self, session_id: str, texts: list[str]) -> list[list[float]]:
-        """Vectors for `texts`, reusing this session's previous turn; they become its remembered ones."""
+        """Vectors for `texts`, reusing this session's recent ones; they become its most recent."""
         with self._lock:
-            known = self._recent.get(session_id, {})
+            known = dict(self._recent.get(session_id, {}))
         # Embedding runs outside the lock: other sessions' turns go on meanwhile.
         found = {text: known[text] if text in known else self._embed(text) for text in dict.fromkeys(texts)}
+        self._keep(session_id, found)
+        return [found[text] for text in texts]
+
+    def _keep(self, session_id: str, found: dict[str, list[float]]) -> None:
         with self._lock:
-            self._recent[session_id] = found
+            recent = self._recent.setdefault(session_id, OrderedDict())
+            for text, vector in found.items():
+                recent[text] = vector
+                recent.move_to_end(text)
+            while len(recent) > self._per_session:
+                recent.popitem(last=False)
             self._recent.move_to_end(session_id)
             while len(self._recent) > self._sessions:
                 self._recent.popitem(last=False)
-        return [found[text] for text in texts]
 
     def forget(self, session_id: str) -> None:
         with self._lock:

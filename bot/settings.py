@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field, SecretStr
 
 from knowledge.settings import KnowledgeSettings
@@ -30,6 +32,12 @@ class Settings(KnowledgeSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)
     auth: SecretStr | None = Field(default=None, description="user:password for the web page (COACH_AUTH)")
+    users: Path | None = Field(default=None, description="the accounts file of `coach serve --users` (COACH_USERS)")
+    max_request_bytes: int = Field(default=1_000_000, ge=10_000, description="largest HTTP request body the page takes")
+
+    @property
+    def users_path(self) -> Path:
+        return self.users or self.home / "users.json"
 
     @property
     def journal_path(self):

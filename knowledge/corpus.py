@@ -11,6 +11,18 @@ from .passages import Passage, split_passages
 
 
 @dataclass(frozen=True)
+class PassageNotes:
+    """What the corpus keeps beside a passage: the project's own renderings in other languages (never
+    the author's words), a one-line gist and questions the passage answers, each by language."""
+
+    position: int
+    korean_sha1: str
+    rendering: dict[str, str]
+    gist: dict[str, str]
+    questions: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
 class Work:
     source: str
     file: str
@@ -21,6 +33,14 @@ class Work:
     original_title: str
     subtitle: str = ""
     translator_note: str = ""
+    notes: str = ""
+
+    def passage_notes(self) -> dict[str, PassageNotes]:
+        """Each passage's notes (renderings, gist, questions it answers), by passage id."""
+        if not self.notes:
+            return {}
+        raw = json.loads(resources.files(__package__).joinpath("corpus", self.notes).read_text(encoding="utf-8"))
+        return {pid: PassageNotes(**entry) for pid, entry in raw["passages"].items()}
 
     def text(self) -> str:
         return resources.files(__package__).joinpath("corpus", self.file).read_text(encoding="utf-8")
@@ -37,3 +57,14 @@ def works() -> tuple[Work, ...]:
 
 def builtin_passages() -> list[Passage]:
     return [p for work in works() for p in work.passages()]
+
+
+@lru_cache(maxsize=1)
+def notes() -> dict[str, PassageNotes]:
+    """Every built-in passage's notes, by passage id."""
+    return {pid: note for work in works() for pid, note in work.passage_notes().items()}
+
+
+def rendering(passage_id: str, lang: str) -> str | None:
+    note = notes().get(passage_id)
+    return note.rendering.get(lang) if note else None

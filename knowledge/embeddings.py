@@ -112,6 +112,25 @@ class E5Embeddings(Embeddings):
         vector = vectors.mean(axis=0)
         return (vector / (float((vector**2).sum()) ** 0.5 or 1.0)).tolist()
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Query vectors for many texts in batches (each as `embed_query` would give it, for texts
+        short enough to be read whole), e.g. to store questions a passage answers."""
+        texts = list(texts)
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = [t or " " for t in texts[start : start + self.batch_size]]
+            with _load(self.num_threads, self.copies).model() as model:
+                if any(model.token_count(t, True) > max(self.query_window, QUERY_FULL_TOKENS) for t in batch):
+                    rows = None
+                else:
+                    rows = model.query(batch).reshape(len(batch), -1)
+            if rows is None:
+                vectors.extend(self.embed_query(t) for t in batch)
+                continue
+            for row in rows:
+                vectors.append((row / (float((row**2).sum()) ** 0.5 or 1.0)).tolist())
+        return vectors
+
     def warm_up(self) -> None:
         """Load every copy of the model now, e.g. before a server accepts its first request. (A
         copy's first query costs what its later ones do: 22 ms against 21 here.)"""

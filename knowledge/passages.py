@@ -28,8 +28,10 @@ class Passage(BaseModel):
 
     def rendering(self, lang: str) -> str | None:
         """The project's own rendering of this passage in `lang` (never the author's words), or
-        None where there is none or `lang` is the passage's own language."""
-        return None
+        None where there is none or `lang` is the passage's own language (user documents have none)."""
+        from .corpus import rendering
+
+        return rendering(self.id, lang)
 
 
 def passage_id(prefix: str, source: str, text: str, occurrence: int = 0) -> str:

@@ -5,44 +5,57 @@
 
 Every visitor's session id lives in their browser (gr.BrowserState); the one Coach is shared and
 keeps each session's conversation and state in the journal. Nothing here is per-visitor module state.
-"""
 
-# No `from __future__ import annotations`: gr.api reads the API functions' type hints at runtime.
+Every request acts for one person (bot/people.py), found by `person_of` from the request alone: the
+local person, the login, or the guest whose server-issued token the browser sends. Every handler,
+documented or not (any Blocks event is callable by fn_index and raw HTTP), asks it first and then
+touches only that person's sessions; another person's session id is answered as a nonexistent one.
+The handlers live beside their components: the turn and the board here, the chat's controls in
+controls.py, the session tab in session_tab.py, the documented API in api.py.
+"""
 
 import logging
 import os
-import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from bot import Coach, CoachReply, Review
 from bot.coach import clean_message, new_session_id
-from bot.journal import InvalidSessionId, check_session_id
 from bot.language import detect_language
+from bot.people import Access, Owned
 from bot.safety import is_crisis
 from bot.words import message as notice
+from knowledge.private import private_dir
 
-from . import layout, views
-from .controls import HIDDEN, ChatParts
-from .controls import wire as wire_chat_controls
-from .i18n import browser_language, page_language, translations
+from . import api, controls, layout, session_tab, views
+from .context import TOAST_SECONDS, PageContext, valid_session
+from .door import Door
+from .downloads import DownloadRoute, Downloads
+from .i18n import browser_language, translations
 from .theme import CSS, JS, theme
 
 log = logging.getLogger(__name__)
 
 STORAGE_KEY = "on-policy-coach-session"
+GUEST_KEY = "on-policy-coach-guest"
+# BrowserState's key travels to every browser in /config, so it cannot be a secret: what the browser
+# keeps is its own (its session id, its guest token), and the server checks the token, not the key.
+BROWSER_STATE_KEY = "on-policy-coach"
 # Turns wait mostly on the model, so many can stream at once (more than 20 visitors before any
 # queues); the Coach serialises turns within a session.
 CONCURRENCY = 32
-TOAST_SECONDS = 4
 # While it has no events, Gradio's queue looks for one every 1 ms (Queue.sleep_when_free): 1,000
 # wake-ups a second of the server's event loop, each taking the GIL from any turn in progress. Idle,
 # `coach serve` spent 34-37 ms of CPU a second on it; polling every 5 ms, 8-14 ms. An event then
 # starts at most 5 ms later, beside a model's hundreds.
 QUEUE_POLL_SECONDS = 0.005
 FOCUS_INPUT = "() => { document.querySelector('#coach-input textarea')?.focus(); }"
+HIDDEN = {"api_visibility": "undocumented"}
+_valid_session = valid_session
 
 
 class CoachPage(gr.Blocks):
@@ -55,118 +68,95 @@ class CoachPage(gr.Blocks):
             queue.sleep_when_free = QUEUE_POLL_SECONDS
         return page
 
+    access: Access = Access()
+    downloads: Downloads | None = None
+    max_request_bytes: int = 1_000_000
+    words: gr.I18n | None = None
+
     def launch(self, *args, **kwargs):
         kwargs.setdefault("theme", theme())
         kwargs.setdefault("css", CSS)
         kwargs.setdefault("js", JS)
-        kwargs.setdefault("i18n", getattr(self, "words", None))
+        kwargs.setdefault("i18n", self.words)
         kwargs.setdefault("footer_links", ["api", "settings"])
+        if self.access.mode == "accounts" and self.access.accounts is not None:
+            kwargs.setdefault("auth", self.access.accounts.check)
+        # Limits at the door, and exports served once to their owner (never through Gradio's file cache).
+        app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+        app_kwargs.setdefault("middleware", []).extend(
+            [Middleware(DownloadRoute, downloads=self.downloads), Middleware(Door, max_body=self.max_request_bytes)]
+        )
+        kwargs["app_kwargs"] = app_kwargs
+        kwargs.setdefault("max_file_size", 1)  # the page takes no files (the door refuses uploads too)
         return super().launch(*args, **kwargs)
 
-
-def _valid_session(session_id) -> str | None:
-    try:
-        return check_session_id(session_id) if session_id else None
-    except InvalidSessionId:
-        return None
+    def close(self, *args, **kwargs):
+        if self.downloads is not None:
+            self.downloads.clear()
+        return super().close(*args, **kwargs)
 
 
-def _browser_secret(home: Path) -> str | None:
-    """A key kept in COACH_HOME, so a browser finds its session again after the server restarts."""
-    path = Path(home) / "browser-state.key"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+_OUR_TEMP = [""]  # the GRADIO_TEMP_DIR this module set, if any
+
+
+def _private_temp(home: Path) -> None:
+    """Gradio's temp folder under COACH_HOME (0700), emptied now; and old exports of earlier versions
+    (their `coach-export-*` folders in the system temp folder) removed."""
+    if os.environ.get("GRADIO_TEMP_DIR", "") in ("", _OUR_TEMP[0]):  # one the person set stays theirs
+        folder = Path(home) / "gradio-tmp"
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
+            shutil.rmtree(folder, ignore_errors=True)
+            os.environ["GRADIO_TEMP_DIR"] = _OUR_TEMP[0] = str(private_dir(folder))
+        except OSError:
+            log.warning("could not make a private temp folder in %s", home)
+    for stale in Path(tempfile.gettempdir()).glob("coach-export-*"):
+        try:
+            if stale.is_dir() and stale.stat().st_uid == os.getuid():
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
             pass
-        else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(24))
-        return path.read_text().strip() or None
-    except OSError:
-        return None  # BrowserState then makes up a key for this process
 
 
-def build_app(coach: Coach | None = None) -> CoachPage:
-    """The page as a Gradio Blocks; pass your own Coach (say, with a fake model) or get the default."""
+def build_app(coach: Coach | None = None, access: Access | None = None) -> CoachPage:
+    """The page as a Gradio Blocks; pass your own Coach (say, with a fake model) or get the default.
+    `access` says who a request acts for (default: local, everyone is the machine's owner)."""
     coach = coach or Coach()
-
-    # Exports are private: written to this page's temp dir, and Gradio's cached copies expire after an hour.
-    exports = tempfile.TemporaryDirectory(prefix="coach-export-")
+    access = access or Access()
+    _private_temp(coach.settings.home)
+    downloads = Downloads()
     t = translations()  # the page's fixed words, shown in the browser's language
     with CoachPage(title=views.words()["title"], analytics_enabled=False, delete_cache=(3600, 3600)) as page:
-        page.words = t
-        parts = layout.build(coach, t, STORAGE_KEY, _browser_secret(coach.settings.home))
-        session, pending, feedback_id = parts.session, parts.pending, parts.feedback_id
-        chatbot, textbox, input_reason, new = parts.chatbot, parts.textbox, parts.input_reason, parts.new
-        feedback_row, feedback_text, feedback_send = parts.feedback_row, parts.feedback_text, parts.feedback_send
-        board, board_form, review_form, picker, start = parts.board, parts.board_form, parts.review_form, parts.picker, parts.start
-        outcome, reward, plus, minus, next_, save_review = parts.outcome, parts.reward, parts.plus, parts.minus, parts.next_, parts.save_review
-        profile, session_info, export = parts.profile, parts.session_info, parts.export
+        page.access, page.downloads, page.words = access, downloads, t
+        page.max_request_bytes = coach.settings.max_request_bytes
+        parts = layout.build(coach, t, STORAGE_KEY, GUEST_KEY, BROWSER_STATE_KEY)
+        ctx = PageContext(coach, access, downloads, parts)
+        person_of, panels = ctx.person_of, ctx.panels
+        session, guest, pending, chatbot, textbox = parts.session, parts.guest, parts.pending, parts.chatbot, parts.textbox
+        picker, start, review_form, save_review = parts.picker, parts.start, parts.review_form, parts.save_review
+        outcome, reward, plus, minus, next_ = parts.outcome, parts.reward, parts.plus, parts.minus, parts.next_
+        panel_outputs = ctx.panel_outputs()
 
-        panel_outputs = [profile, board, picker, start, board_form, review_form, session_info, export]
-
-        def card_status(state, experiment_id) -> str | None:
-            card = state.experiment(experiment_id) if experiment_id else None
-            return card.status if card else None
-
-        def export_path(session_id: str, messages: int) -> str | None:
-            """The session's Markdown, written now so that one click downloads it."""
-            if not messages:
-                return None
+        def restore(session_id, token, request: gr.Request):
+            """On page load: the browser's session with its history and panels. A guest without a
+            valid token gets one. If loading fails, the browser keeps its session id (a later load
+            can bring it back) and is told what failed."""
+            token, fresh_token = ctx.guest_token(token)
+            person = person_of(request, token)
+            session_id = valid_session(session_id)
             try:
-                folder = Path(exports.name)
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a /tmp sweeper may have taken it
-                path = folder / f"on-policy-coach-{session_id}.md"
-                path.write_text(coach.export(session_id, "md"), encoding="utf-8")
-                return str(path)
-            except Exception:
-                log.exception("could not export session %s", session_id)
-                return None
-
-        def panels(session_id: str, request=None) -> dict:
-            """The side panels for a session, as component updates, in the conversation's language."""
-            state = coach.state(session_id)
-            count = coach.journal.count(session_id)
-            lang = page_language(state.language, count, request)
-            open_cards = state.open_experiments()
-            chosen = views.default_experiment(open_cards)
-            status = card_status(state, chosen)
-            path = export_path(session_id, count)
-            return {
-                profile: views.strengths_html(state.strengths, lang),
-                board: views.board_html(state.experiments, lang),
-                picker: gr.Dropdown(choices=views.experiment_choices(open_cards, lang), value=chosen),
-                start: gr.Button(visible=status == "proposed"),
-                board_form: gr.Group(visible=bool(open_cards)),
-                review_form: gr.Group(visible=status == "running"),
-                session_info: views.session_summary(state, count, lang),
-                export: gr.DownloadButton(value=path, interactive=bool(path)),
-            }
-
-        def toast(session_id, request) -> dict:
-            """The toasts in the conversation's language (the browser's before it starts)."""
-            try:
-                state = coach.state(session_id)
-                return views.words(page_language(state.language, coach.journal.count(session_id), request))["toasts"]
-            except Exception:
-                return views.words(browser_language(request))["toasts"]
-
-        def restore(session_id, request: gr.Request):
-            """On page load: the browser's session (or a new one) with its history and panels."""
-            session_id = _valid_session(session_id) or new_session_id()
-            try:
-                messages = coach.history(session_id)
+                owned = ctx.owned(session_id, person)
+                if not owned:
+                    return {session: None, guest: fresh_token, chatbot: [], **panels(None, person, request)}
+                messages = coach.history(owned, person)
                 cited = coach.passages([i for m in messages for i in m.sources])
-                lang = page_language(coach.state(session_id).language, len(messages), request)
+                lang = ctx.language(owned, person, request)
                 chat = views.chat_history(messages, {p.id: p for p in cited}, lang)
-                return {session: session_id, chatbot: chat, **panels(session_id, request)}
-            except Exception:
-                log.exception("could not restore session %s", session_id)
-                gr.Warning(views.words(browser_language(request))["toasts"]["restore_failed"], duration=TOAST_SECONDS)
-                fresh = new_session_id()
-                return {session: fresh, chatbot: [], **panels(fresh, request)}
+                return {session: owned, guest: fresh_token, chatbot: chat, **panels(owned, person, request)}
+            except Exception as exc:
+                log.error("could not restore session %s: %s", session_id, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+                toasts = views.words(browser_language(request))["toasts"]
+                gr.Warning(toasts["restore_failed"].format(reason=_reason(exc)), duration=None)
+                return {session: gr.skip(), guest: fresh_token, chatbot: [], **panels(None, person, request)}
 
         def busy():
             # One turn at a time per page: a second send mid-stream would race the first for the chat.
@@ -195,45 +185,59 @@ def build_app(coach: Coach | None = None) -> CoachPage:
             value = event.value
             return busy(), value.get("text", "") if isinstance(value, dict) else str(value or "")
 
-        def respond(message, chat, session_id, request: gr.Request):
+        def take_option(event: gr.SelectData):
+            """A clicked quick reply (the reply's `options`) is sent as the person's message."""
+            return busy(), str(event.value or "")
+
+        def respond(message, chat, session_id, token, request: gr.Request):
             """One turn, streamed into the chat; the reply ends with its sources, then the panels refresh."""
             if message is None:  # a retry or edit that found nothing to send
                 return
+            token, issued = ctx.guest_token(token)  # sent before the page's load gave this browser its token
+            person = person_of(request, token)
             chat = views.plain_history(chat)
-            session_id = _valid_session(session_id) or new_session_id()
             text = message if isinstance(message, str) else ""
             lang = detect_language(text, default=browser_language(request))
+            if person is None:
+                who = views.words(lang)["toasts"]["who"]
+                yield {chatbot: chat + [views.assistant(views.bot_message(who, error=True))]}
+                return
+            # None, not theirs, or forgotten: a new conversation (never someone else's), its id issued
+            # here and kept by the browser at once, so a stopped first turn keeps it too.
+            session_id = ctx.owned(session_id, person) or Owned(new_session_id(), person)
             if clean_message(text):
-                chat = chat + [{"role": "user", "content": text.strip()}]
+                chat = chat + [{"role": "user", "content": views.safe_markdown(text.strip())}]
             base = list(chat)
-            yield {chatbot: base + [views.assistant(views.thinking(lang))], session: session_id}
+            yield {chatbot: base + [views.assistant(views.thinking(lang))], guest: issued, session: str(session_id)}
             if coach.mode == "guided" and not coach.journal.count(session_id):
-                coach.offline_notice_shown(session_id)  # the page's banner has said it
+                coach.offline_notice_shown(session_id, person)  # the page's banner has said it
 
             shown, reply = "", None
-            stream = coach.stream(text, session_id)
+            stream = coach.stream(text, session_id, person)
             try:
                 for item in stream:
                     if isinstance(item, CoachReply):
                         reply = item
                     elif item:
                         shown += item
-                        chat = base + [views.assistant(views.cite_markers(shown, [], lang))]
+                        chat = base + [views.assistant(views.cite_markers(views.safe_markdown(shown), [], lang))]
                         yield {chatbot: chat}
             except Exception as exc:  # the person sees a sentence, the log gets the traceback
                 log.exception("turn failed in session %s", session_id)
                 broken = views.bot_message(notice(lang, "internal", kind=type(exc).__name__), error=True)
-                kept = [views.assistant(shown.rstrip())] if shown.strip() else []  # keep what arrived
+                kept = [views.assistant(views.safe_markdown(shown.rstrip()))] if shown.strip() else []  # what arrived
                 chat = base + kept + [views.assistant(broken)]  # the notice is its own bubble
             else:
                 if reply is not None:
                     lang = reply.language
-                    content = views.bot_message(reply.text, reply.sources, error=bool(reply.error), lang=lang)
+                    content = views.bot_message(reply.text, reply.sources, error=bool(reply.error), language=lang)
                     chat = base + [views.assistant(content, reply.message_id)]
+                    if reply.options:  # quick replies: a click sends the option (option_select below)
+                        chat[-1]["options"] = [{"label": o, "value": o} for o in reply.options]
             finally:
                 stream.close()  # a stopped turn releases its session at once
             try:
-                yield {chatbot: chat, **panels(session_id, request)}
+                yield {chatbot: chat, **panels(session_id, person, request)}
             except Exception:
                 log.exception("could not refresh panels for session %s", session_id)
                 yield {chatbot: chat}
@@ -241,22 +245,18 @@ def build_app(coach: Coach | None = None) -> CoachPage:
         def ready():
             return gr.Textbox(interactive=True, submit_btn=True, stop_btn=False)
 
-        turn_outputs = [chatbot, session, *panel_outputs]
-        controls = ChatParts(
-            chatbot=chatbot, textbox=textbox, pending=pending, session=session, feedback_row=feedback_row,
-            feedback_text=feedback_text, feedback_send=feedback_send, feedback_id=feedback_id,
-            valid_session=_valid_session, busy=busy,
-        )
+        turn_outputs = [chatbot, session, guest, *panel_outputs]
         turns = []
         starts = [
-            textbox.submit(take_message, [textbox], [textbox, pending, input_reason], queue=False, **HIDDEN),
+            textbox.submit(take_message, [textbox], [textbox, pending, parts.input_reason], queue=False, **HIDDEN),
             chatbot.example_select(take_example, None, [textbox, pending], queue=False, **HIDDEN),
-            *wire_chat_controls(coach, controls),
+            chatbot.option_select(take_option, None, [textbox, pending], queue=False, **HIDDEN),
+            *controls.wire(ctx, busy),
         ]
         for started in starts:
             turn = started.success(
                 respond,
-                [pending, chatbot, session],
+                [pending, chatbot, session, guest],
                 turn_outputs,
                 show_progress="minimal",
                 show_progress_on=[chatbot],
@@ -266,14 +266,15 @@ def build_app(coach: Coach | None = None) -> CoachPage:
             turns.append(turn)
         textbox.stop(None, None, None, cancels=turns, **HIDDEN)
 
-        def start_experiment(experiment_id, session_id, request: gr.Request):
-            session_id = _valid_session(session_id)
-            toasts = toast(session_id, request)
-            if not (session_id and experiment_id):
+        def start_experiment(experiment_id, session_id, token, request: gr.Request):
+            person = person_of(request, token)
+            session_id = valid_session(session_id)
+            toasts = ctx.toasts(session_id, person, request)
+            if not (session_id and experiment_id and person):
                 gr.Warning(toasts["pick_first"], duration=TOAST_SECONDS)
                 return gr.skip()
             try:
-                coach.set_experiment_status(session_id, experiment_id, "running")
+                coach.set_experiment_status(session_id, experiment_id, "running", person=person)
             except KeyError:
                 gr.Warning(toasts["experiment_gone"], duration=TOAST_SECONDS)
             except Exception:
@@ -282,12 +283,14 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                 return gr.skip()
             else:
                 gr.Info(toasts["started"], duration=TOAST_SECONDS)
-            return panels(session_id, request)
+            return panels(session_id, person, request)
 
-        def record(experiment_id, outcome_text, reward_value, plus_text, minus_text, next_text, session_id, request: gr.Request):
-            session_id = _valid_session(session_id)
-            toasts = toast(session_id, request)
-            if not (session_id and experiment_id):
+        def record(experiment_id, outcome_text, reward_value, plus_text, minus_text, next_text, session_id, token,
+                   request: gr.Request):
+            person = person_of(request, token)
+            session_id = valid_session(session_id)
+            toasts = ctx.toasts(session_id, person, request)
+            if not (session_id and experiment_id and person):
                 gr.Warning(toasts["pick_first"], duration=TOAST_SECONDS)
                 return gr.skip()
             if not (outcome_text or "").strip():
@@ -301,65 +304,46 @@ def build_app(coach: Coach | None = None) -> CoachPage:
                     minus=clean_message(minus_text or ""),
                     next=clean_message(next_text or ""),
                 )
-                coach.record_review(session_id, experiment_id, review)
+                coach.record_review(session_id, experiment_id, review, person=person)
             except KeyError:
                 gr.Warning(toasts["experiment_gone"], duration=TOAST_SECONDS)
-                return panels(session_id, request)
+                return panels(session_id, person, request)
             except Exception:
                 log.exception("could not record review for %s", experiment_id)
                 gr.Warning(toasts["save_failed"], duration=TOAST_SECONDS)
                 return gr.skip()
             gr.Info(toasts["saved"], duration=TOAST_SECONDS)
-            return {**panels(session_id, request), outcome: "", plus: "", minus: "", next_: "", reward: 0}
+            return {**panels(session_id, person, request), outcome: "", plus: "", minus: "", next_: "", reward: 0}
 
-        def new_session(session_id, request: gr.Request):
-            """A new conversation; the previous one stays in the journal."""
-            if _valid_session(session_id) and coach.journal.count(session_id):
-                gr.Info(toast(session_id, request)["new_started"], duration=TOAST_SECONDS)
-            fresh = new_session_id()
-            return {session: fresh, chatbot: [], textbox: "", feedback_row: gr.Group(visible=False), **panels(fresh, request)}
-
-        def picked(experiment_id, session_id):
-            session_id = _valid_session(session_id)
+        def picked(experiment_id, session_id, token, request: gr.Request):
+            person = person_of(request, token)
+            session_id = ctx.owned(session_id, person)
             try:
-                status = card_status(coach.state(session_id), experiment_id) if session_id else None
+                card = coach.state(session_id, person).experiment(experiment_id) if session_id and experiment_id else None
             except Exception:
                 log.exception("could not read session %s", session_id)
-                status = None
+                card = None
+            status = card.status if card else None
             return gr.Button(visible=status == "proposed"), gr.Group(visible=status == "running")
 
-        hidden = HIDDEN
-        page.load(restore, [session], [session, chatbot, *panel_outputs], **hidden)
-        picker.input(picked, [picker, session], [start, review_form], queue=False, **hidden)
-        start.click(start_experiment, [picker, session], panel_outputs, **hidden)
+        ids = [session, guest]
+        page.load(restore, ids, [session, guest, chatbot, *panel_outputs], **HIDDEN)
+        picker.input(picked, [picker, *ids], [start, review_form], queue=False, **HIDDEN)
+        start.click(start_experiment, [picker, *ids], panel_outputs, **HIDDEN)
         save_review.click(
             record,
-            [picker, outcome, reward, plus, minus, next_, session],
+            [picker, outcome, reward, plus, minus, next_, *ids],
             [*panel_outputs, outcome, plus, minus, next_, reward],
-            **hidden,
+            **HIDDEN,
         )
-        for trigger in (new.click, chatbot.clear):  # the chat's own clear button, too, starts anew
-            trigger(new_session, [session], [session, chatbot, textbox, feedback_row, *panel_outputs], **hidden)
-
-        # -- programmatic use (gradio_client) ---------------------------------------------------
-
-        def chat(message: str, session_id: str = "") -> tuple[str, str, list[str]]:
-            """One turn; an empty session_id starts a new session. Returns (reply, session_id, passage ids)."""
-            try:
-                reply = coach.ask(message, session_id.strip() or None)
-            except InvalidSessionId as exc:
-                raise gr.Error(str(exc)) from None
-            return reply.text, reply.session_id, [p.id for p in reply.sources]
-
-        def export_session(session_id: str) -> str:
-            """The session (conversation, strengths, experiments) as Markdown."""
-            try:
-                return coach.export(check_session_id(session_id), "md")
-            except InvalidSessionId as exc:
-                raise gr.Error(str(exc)) from None
-
-        gr.api(chat, api_name="chat")
-        gr.api(export_session, api_name="export")
+        session_tab.wire(ctx)
+        api.add(ctx)
 
     page.queue(default_concurrency_limit=CONCURRENCY)
     return page
+
+
+def _reason(exc: Exception) -> str:
+    """What failed, in a few words fit for a toast (the log has the rest)."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -41,20 +42,22 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user.strip(), password
 
 
-def exposure_problem(host: str, auth: tuple[str, str] | None, insecure_no_auth: bool) -> str | None:
+def exposure_problem(host: str, auth, insecure_no_auth: bool) -> str | None:
     """Why serving on `host` is refused, or None when it is allowed.
 
-    Loopback is always allowed. Any other address serves everyone who can reach the machine, and
-    the page reads and writes coaching sessions, so it needs a login unless the user accepts the risk.
+    Loopback is always allowed. Any other address serves everyone who can reach the machine: it
+    needs logins (each a person), or --insecure-no-auth, which serves guests (each browser its own
+    person), never every visitor as the machine's owner.
     """
     if is_local(host) or auth is not None or insecure_no_auth:
         return None
     return (
         f"Refusing to serve on {host} without a login: anyone who can reach this machine could read and "
         "write coaching sessions.\n"
-        "  - set a login: COACH_AUTH=user:password coach serve --host ...  (or --auth user:password)\n"
+        "  - set logins: coach users add NAME, then coach serve --host ... --users FILE (or COACH_USERS)\n"
+        "  - or one login: COACH_AUTH=user:password coach serve --host ...  (or --auth user:password)\n"
         "  - or serve locally only: coach serve  (binds 127.0.0.1)\n"
-        "  - or, if you accept the risk (say, a private network you trust): --insecure-no-auth"
+        "  - or a public demo, each browser its own guest (you accept the risk): --guests --insecure-no-auth"
     )
 
 
@@ -73,7 +76,13 @@ def serve(
         typer.Option(help="login as user:password; prefer COACH_AUTH, which stays out of the process list"),
     ] = None,
     insecure_no_auth: Annotated[
-        bool, typer.Option("--insecure-no-auth", help="serve a non-local address without a login (you accept the risk)")
+        bool, typer.Option("--insecure-no-auth", help="with --guests: serve a non-local address without a login (you accept the risk)")
+    ] = False,
+    users: Annotated[
+        Optional[Path], typer.Option("--users", help="accounts file: each login is a person (COACH_USERS; coach users add NAME)")
+    ] = None,
+    guests: Annotated[
+        bool, typer.Option("--guests", help="no logins: each browser is its own person, known by a token it keeps")
     ] = False,
 ) -> None:
     """Open the web coach: chat, cited passages, your strengths and an experiment board."""
@@ -91,17 +100,26 @@ def serve(
         _fail(f"Invalid setting: {exc.errors()[0].get('loc')} {exc.errors()[0].get('msg')}")
     host = host or settings.host
     port = settings.port if port is None else port
+    os.umask(0o077)  # everything this process writes under COACH_HOME is its owner's only
     try:
         login = parse_auth(auth or (settings.auth.get_secret_value() if settings.auth else None))
+        access = _access(settings, login, users, guests)
     except ValueError as exc:
         _fail(str(exc))
-    problem = exposure_problem(host, login, insecure_no_auth)
+    if not is_local(host) and access.mode == "local" and insecure_no_auth:
+        access = _access(settings, None, None, True)  # never every visitor as the machine's owner
+    problem = exposure_problem(host, access.accounts, insecure_no_auth)
     if problem:
         _fail(problem)
-    if not is_local(host) and login is None:
-        typer.echo(f"Warning: serving {host} without a login (--insecure-no-auth).", err=True)
+    if not is_local(host) and access.mode == "guests":
+        typer.echo(f"Warning: serving {host} without logins (--guests --insecure-no-auth): each browser is a guest.", err=True)
 
     from bot import Coach
+    from bot.doctor import preflight
+
+    damage = preflight(settings)  # a damaged journal or store is named before "Running on ..."
+    if damage:
+        _fail(damage)
     from ui.app import build_app
 
     sys.setswitchinterval(SWITCH_INTERVAL)
@@ -109,17 +127,53 @@ def serve(
     typer.echo(f"On-Policy Coach · {coach.description}", err=True)
     if coach.mode == "guided":
         typer.echo("  (set OPENAI_API_KEY, or OPENAI_BASE_URL for Ollama/vLLM, to connect a model)", err=True)
-    page = build_app(coach)
-    if login:
-        typer.echo(f"Login required (user {login[0]!r}).", err=True)
+    page = build_app(coach, access)
+    typer.echo(_mode_line(access), err=True)
     try:
         # The page answers first; the essay, the embedding model and the model client load right after
         # (a message sent meanwhile waits for them).
-        page.launch(
-            server_name=host, server_port=port, auth=login, share=False, show_error=False, prevent_thread_lock=True
-        )
+        page.launch(server_name=host, server_port=port, share=False, show_error=False, prevent_thread_lock=True)
     except OSError as exc:
         _fail(f"Could not start the server on {host}:{port}: {exc}")
     typer.echo("Loading the essay and the embedding model...", err=True)
-    coach.warm_up()
-    page.block_thread()
+    try:
+        coach.warm_up()
+        for line in coach.knowledge.notices:
+            typer.echo(line, err=True)
+    except Exception as exc:  # a damaged file met only now: one line that names it, no traceback
+        page.close()
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    try:
+        page.block_thread()
+    finally:
+        page.close()
+
+
+def _access(settings, login, users: Path | None, guests: bool):
+    """The serving mode: accounts (--users / COACH_USERS / --auth), guests, or local."""
+    from bot.people import Access, Accounts, GuestTokens
+
+    users = users or settings.users
+    if guests and (users or login):
+        raise ValueError("Choose one: --guests (each browser a person) or logins (--users / --auth).")
+    if users and login:
+        raise ValueError("Choose one: --users FILE (COACH_USERS) or the one login of --auth (COACH_AUTH).")
+    if users:
+        accounts = Accounts.load(users)
+        if not accounts.names():
+            raise ValueError(f"No logins in {users}. Add one with: COACH_USERS={users} coach users add NAME")
+        return Access("accounts", accounts=accounts)
+    if login:
+        return Access("accounts", accounts=Accounts.single(*login))
+    if guests:
+        return Access("guests", guests=GuestTokens.at(settings.home))
+    return Access("local")
+
+
+def _mode_line(access) -> str:
+    if access.mode == "accounts":
+        names = access.accounts.names()
+        return f"Login required: {len(names)} account(s) ({', '.join(repr(n) for n in names[:5])}), each their own person."
+    if access.mode == "guests":
+        return "Guests: each browser is its own person (a token it keeps); no logins."
+    return "Local: one person, this machine's owner; anyone who can reach the port is that person."

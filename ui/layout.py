@@ -22,6 +22,7 @@ class PageParts:
     """The page's components, for the handlers in app.py and controls.py."""
 
     session: gr.BrowserState
+    guest: gr.BrowserState
     pending: gr.State
     feedback_id: gr.State
     new: gr.Button
@@ -41,20 +42,30 @@ class PageParts:
     save_review: gr.Button
     profile: gr.HTML
     session_info: gr.Markdown
-    export: gr.DownloadButton
+    export: gr.Button
+    export_file: gr.HTML
+    forget: gr.Button
+    forget_all: gr.Button
+    confirm: gr.Group
+    confirm_text: gr.Markdown
+    confirm_yes: gr.Button
+    confirm_no: gr.Button
+    what: gr.State
     feedback_row: gr.Group
     board_form: gr.Group
     review_form: gr.Group
 
 
-def build(coach: Coach, t: gr.I18n, storage_key: str, secret: str | None) -> PageParts:
-    """Lay the page out; `t` turns a word's key into Gradio's i18n."""
+def build(coach: Coach, t: gr.I18n, storage_key: str, guest_key: str, secret: str) -> PageParts:
+    """Lay the page out; `t` turns a word's key into Gradio's i18n. The browser keeps its session id
+    and (serving guests) its server-issued guest token."""
     session = gr.BrowserState(None, storage_key=storage_key, secret=secret)
+    guest = gr.BrowserState(None, storage_key=guest_key, secret=secret)
     pending = gr.State(None)
     feedback_id = gr.State(None)
 
     with gr.Row(elem_id="coach-top", equal_height=True):
-        gr.HTML(views.header(coach.mode, coach.description), elem_id="coach-header", js_on_load=None)
+        gr.HTML(views.header(coach.mode, coach.badge), elem_id="coach-header", js_on_load=None)
         new = gr.Button(t("new_conversation"), size="sm", variant="secondary", elem_id="coach-new", scale=0, min_width=80)
     gr.Markdown(t("tagline"), elem_id="coach-tagline")
     if coach.mode == "guided":
@@ -117,13 +128,23 @@ def build(coach: Coach, t: gr.I18n, storage_key: str, secret: str | None) -> Pag
                     profile = gr.HTML(views.strengths_html([]), elem_id="coach-strengths", js_on_load=None)
                 with gr.Tab(t("tabs_session"), id="session", elem_id="coach-tab-session"):
                     session_info = gr.Markdown(elem_id="coach-session-info")
-                    export = gr.DownloadButton(
-                        t("session_export"), value=None, size="sm", interactive=False, elem_id="coach-export"
-                    )
-                    # (issue 15: the forget button, with its confirmation, goes here.)
+                    # A plain button: the export is served once from memory (ui/downloads.py), never
+                    # through Gradio's file cache, and the page starts the download itself.
+                    export = gr.Button(t("session_export"), size="sm", interactive=False, elem_id="coach-export")
+                    export_file = gr.HTML("", visible=False, elem_id="coach-export-file", js_on_load=None)
+                    with gr.Row(elem_id="coach-forget-row"):
+                        forget = gr.Button(t("forget_one"), size="sm", variant="stop", elem_id="coach-forget")
+                        forget_all = gr.Button(t("forget_all"), size="sm", variant="stop", elem_id="coach-forget-all")
+                    with gr.Group(visible=False, elem_id="coach-forget-confirm") as confirm:
+                        confirm_text = gr.Markdown(elem_id="coach-forget-question")
+                        with gr.Row():
+                            confirm_yes = gr.Button(t("forget_yes"), size="sm", variant="stop", elem_id="coach-forget-yes")
+                            confirm_no = gr.Button(t("forget_no"), size="sm", elem_id="coach-forget-no")
+                    what = gr.State("")
 
     return PageParts(
         session=session,
+        guest=guest,
         pending=pending,
         feedback_id=feedback_id,
         new=new,
@@ -144,6 +165,14 @@ def build(coach: Coach, t: gr.I18n, storage_key: str, secret: str | None) -> Pag
         profile=profile,
         session_info=session_info,
         export=export,
+        export_file=export_file,
+        forget=forget,
+        forget_all=forget_all,
+        confirm=confirm,
+        confirm_text=confirm_text,
+        confirm_yes=confirm_yes,
+        confirm_no=confirm_no,
+        what=what,
         feedback_row=feedback_row,
         board_form=board_form,
         review_form=review_form,

@@ -93,7 +93,9 @@ a.coach-cite:hover { text-decoration: underline; }
   border-radius: 0 var(--radius-md) var(--radius-md) 0; font-size: .86rem; line-height: 1.55; }
 code.pid { font-size: .76rem; padding: .05rem .35rem; border-radius: 4px;
   background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
-.coach-score { color: var(--body-text-color); font-size: .75rem; }
+/* Inside a passage's tinted quote the subdued colour falls short of 4.5:1 (axe): body colour. */
+.coach-rendering-label { color: var(--body-text-color); font-size: .75rem; font-style: italic; }
+.coach-original summary { cursor: pointer; color: var(--body-text-color); font-size: .78rem; }
 
 .coach-empty { color: var(--body-text-color-subdued); font-size: .9rem; padding: .75rem .25rem; line-height: 1.6; }
 .coach-kind h4 { margin: .4rem 0 .35rem; font-size: .85rem; color: var(--body-text-color-subdued); font-weight: 600; }

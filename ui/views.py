@@ -11,6 +11,8 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from bot.safe_text import safe_markdown
+
 if TYPE_CHECKING:
     from bot.models import ChatMessage, ExperimentCard, SessionState, Strength
     from knowledge import Passage
@@ -36,42 +38,59 @@ def _text(value: Any) -> str:
 # -- chat ------------------------------------------------------------------------------------
 
 
-def sources_block(passages: Iterable[Passage], ids: Iterable[str] = ()) -> str:
-    """A collapsed "Sources" block for the end of a reply: passage ids, then their words."""
+def sources_block(passages: Iterable[Passage], ids: Iterable[str] = (), language: str | None = None) -> str:
+    """A collapsed "Sources" block for the end of a reply: passage ids, then their words, best first.
+
+    The essay's Korean is always there; in an English conversation a passage's English rendering
+    (the project's, labelled as such) comes first and the Korean original is folded beside it.
+    No similarity score is shown: the order is the ranking."""
     passages = list(passages)
     known = {p.id for p in passages}
     missing = [i for i in ids if i not in known]
     if not passages and not missing:
         return ""
+    labels = words(language if language in ("en", "ko") else "en")
+    heading = labels["sources"] if language else words()["sources"]  # no language known: both
     all_ids = [p.id for p in passages] + missing
     summary = " ".join(f'<code class="pid">{escape(i)}</code>' for i in all_ids)
-    quotes = "".join(
-        f'<blockquote class="coach-passage"><code class="pid">{escape(p.id)}</code>'
-        + (f' <span class="coach-score">{p.score:.2f}</span>' if p.score is not None else "")
-        + f"<br>{_text(p.text)}</blockquote>"
-        for p in passages
-    )
+    quotes = []
+    for p in passages:
+        rendering = p.rendering(language) if language and language != "ko" else None
+        head = f'<code class="pid">{escape(p.id)}</code>'
+        if rendering:
+            body = (
+                f'<span class="coach-rendering-label">{escape(labels["rendering_label"])}</span><br>{_text(rendering)}'
+                f'<details class="coach-original"><summary>{escape(labels["original_label"])}</summary>{_text(p.text)}</details>'
+            )
+        else:
+            body = _text(p.text)
+        quotes.append(f'<blockquote class="coach-passage">{head}<br>{body}</blockquote>')
     return (
-        f'<details class="coach-sources"><summary>{escape(words()["sources"])} {len(all_ids)} &nbsp;{summary}</summary>'
-        f"{quotes}</details>"
+        f'<details class="coach-sources"><summary>{escape(heading)} {len(all_ids)} &nbsp;{summary}</summary>'
+        f'{"".join(quotes)}</details>'
     )
 
 
 def bot_message(
-    text: str, passages: Iterable[Passage] = (), ids: Iterable[str] = (), error: bool = False, lang: str = "en"
+    text: str,
+    passages: Iterable[Passage] = (),
+    ids: Iterable[str] = (),
+    error: bool = False,
+    language: str | None = None,
 ) -> str:
-    """A reply as the chat shows it: the text (citations as numbered markers), then its sources,
-    so they stay with their reply."""
+    """A reply as the chat shows it: the text, made safe (bot/safe_text.py), with its citations as
+    numbered markers, then its sources in the conversation's language, so they stay with their reply."""
     passages, ids = list(passages), list(ids)
     order = list(dict.fromkeys([p.id for p in passages] + ids))
-    body = f"⚠️ {text}" if error else cite_markers(text, order, lang)
-    block = sources_block(passages, ids)
+    body = safe_markdown(f"⚠️ {text}") if error else cite_markers(safe_markdown(text), order, language)
+    block = sources_block(passages, ids, language)
     return f"{body}\n\n{block}" if block else body
 
 
-def cite_markers(text: str, order: list[str], lang: str = "en") -> str:
+def cite_markers(text: str, order: list[str], language: str | None = "en") -> str:
     """`[essay-3709b730e8]` as a short marker `[1]` that opens the reply's Sources block at that
-    passage (the id stays in its tooltip). Only the display changes: the journal keeps the text."""
+    passage (the id stays in its tooltip). Only the display changes: the journal keeps the text.
+    `text` is already safe Markdown: the markers are the only HTML added."""
     order = list(order)
 
     def marker(match: re.Match) -> str:
@@ -79,7 +98,7 @@ def cite_markers(text: str, order: list[str], lang: str = "en") -> str:
         if pid not in order:
             order.append(pid)
         n = order.index(pid) + 1
-        label = escape(words(lang)["source_marker"].format(n=n))
+        label = escape(words(language or "en")["source_marker"].format(n=n))
         return (
             f'<a class="coach-cite" href="#coach-sources" data-pid="{escape(pid)}" title="{escape(pid)}" '
             f'aria-label="{label}">[{n}]</a>'
@@ -88,16 +107,18 @@ def cite_markers(text: str, order: list[str], lang: str = "en") -> str:
     return CITATION.sub(marker, text)
 
 
-def chat_history(messages: Iterable[ChatMessage], passages: Mapping[str, Passage], lang: str = "en") -> list[dict]:
+def chat_history(
+    messages: Iterable[ChatMessage], passages: Mapping[str, Passage], language: str | None = None
+) -> list[dict]:
     """Journalled messages as Chatbot messages, each reply with its sources and its journal id
     (in `metadata`, so a like reaches the right reply)."""
     shown = []
     for m in messages:
         if m.role == "user":
-            shown.append({"role": "user", "content": m.content})
+            shown.append({"role": "user", "content": safe_markdown(m.content)})
         else:
             found = [passages[i] for i in m.sources if i in passages]
-            shown.append(assistant(bot_message(m.content, found, m.sources, lang=lang), m.id))
+            shown.append(assistant(bot_message(m.content, found, m.sources, language=language), m.id))
     return shown
 
 
@@ -279,4 +300,13 @@ def session_summary(state: SessionState, messages: int, lang: str = "en") -> str
         return escape(w["none"])
     return escape(
         w["summary"].format(date=f"{state.created_at:%Y-%m-%d}", messages=messages, stage=stage_label(state, lang))
+    )
+
+
+def download_link(href: str, label: str, lang: str = "en") -> str:
+    """A one-time link to an export (ui/downloads.py): it works once, for a few minutes. The page
+    clicks it at once (one click on Export downloads); it stays as a fallback."""
+    return (
+        f'<a class="coach-download" href="{escape(href)}" download rel="noopener noreferrer">⬇ {escape(label)}</a>'
+        f'<div class="coach-download-note">{escape(words(lang)["session"]["once"])}</div>'
     )

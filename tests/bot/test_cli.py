@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,12 +56,21 @@ def test_coach_ask_through_an_openai_compatible_server(fake_openai, coach_home):
     assert "compatible" in done.stderr and "cli1" in done.stderr
 
 
-def test_search_prints_ranked_passages_with_ids_and_scores():
+def test_search_prints_ranked_passages_with_ids_and_no_raw_score():
     result = runner.invoke(app, ["search", "남을 따라 하면 한계가 있나요?", "-k", "2"])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line[:2] in ("1.", "2.")]
     assert len(lines) == 2
-    assert all("[essay-" in line and "score 0." in line for line in lines)
+    assert all("[essay-" in line for line in lines)
+    assert not re.search(r"\b0\.\d{2,}", result.output)  # no cosine a reader cannot interpret
+    assert "English rendering" not in result.output  # a Korean query reads the Korean only
+
+
+def test_an_english_search_shows_the_labelled_rendering():
+    result = runner.invoke(app, ["search", "Why can't copying my mentor make me better than them?", "-k", "3"])
+    assert result.exit_code == 0, result.output
+    assert "절대로 그 사람을 뛰어넘을 수 없다" in result.output  # the README's example finds its passage
+    assert "English rendering: " in result.output and "you can never get past them" in result.output
 
 
 def test_ingest_reports_skipped_files(tmp_path):
@@ -92,3 +102,31 @@ def test_sessions_export_and_forget(make_coach, recording_llm):
     assert "exp1" not in runner.invoke(app, ["sessions"]).output
     missing = runner.invoke(app, ["export", "exp1"])
     assert missing.exit_code == 2 and "No session" in missing.output
+
+
+def test_coach_chat_numbers_quick_replies_and_a_number_picks_one(make_coach, monkeypatch):
+    import bot.cli
+    from bot.words import load
+
+    coach = make_coach()
+    monkeypatch.setattr(bot.cli, "_coach", lambda: coach)
+    visit = load("sample_conversations")["en"]["visit"]
+    typed = "\n".join([visit[0], visit[1], "2", "I enjoy reading raw event logs line by line.", "exit"]) + "\n"
+    result = runner.invoke(app, ["chat", "--session", "cli-options"], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "[1] Still early  [2] Past the base  [3] Not sure" in result.output
+    state = coach.state("cli-options")
+    assert state.guided.where == "past"  # "2" picked the second option
+    assert [m.content for m in coach.history("cli-options") if m.role == "user"][2] == "Past the base"
+    assert state.strengths[0].name == "I enjoy reading raw event logs line by line"  # words still work
+
+
+def test_numbers_that_are_the_choices_themselves_are_sent_as_typed():
+    from bot.cli import _option_line, _picked_option
+
+    scale = [str(n) for n in range(11)]
+    assert _picked_option("8", scale) == "8" and _option_line(scale).startswith("(0 · 1")
+    assert _picked_option("2", ["-2", "-1", "0", "+1", "+2"]) == "2"
+    assert _picked_option("3", ["7 days", "10 days", "14 days"]) == "14 days"
+    assert _picked_option("14", ["7 days", "10 days", "14 days"]) == "14"
+    assert _picked_option("the first one", ["a", "b"]) == "the first one"

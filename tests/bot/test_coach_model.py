@@ -32,8 +32,9 @@ CARD = {
 }
 
 
-def first_ids(coach: Coach, query: str) -> list[str]:
-    return [p.id for p in coach.search(query)]
+def first_ids(coach: Coach, query: str, history=(), stage: str = "open") -> list[str]:
+    """What turn retrieval finds for `query` read with that history and stage."""
+    return [p.id for p in coach.passages_for(query, list(history), stage=stage)]
 
 
 def test_prompt_holds_passages_history_profile_and_stage(make_coach, recording_llm):
@@ -47,7 +48,8 @@ def test_prompt_holds_passages_history_profile_and_stage(make_coach, recording_l
     assert isinstance(instructions, SystemMessage) and isinstance(material, SystemMessage)
     assert "Current stage: strengths" in instructions.content
     assert "clues, not labels" in instructions.content  # the strengths stage's instructions
-    expected = first_ids(coach, "I keep copying my senior's way of writing design docs")
+    earlier = coach.history("s1")[:2]  # the turn before: what retrieval read the message with
+    expected = first_ids(coach, "I keep copying my senior's way of writing design docs", earlier, "strengths")
     for pid in expected:
         assert f'<passage id="{pid}"' in material.content
     assert "raw data reading" in material.content  # the profile
@@ -59,9 +61,10 @@ def test_prompt_holds_passages_history_profile_and_stage(make_coach, recording_l
 
 def test_reply_streams_and_sources_are_the_retrieved_passages(make_coach, recording_llm, knowledge_base):
     question = "남을 따라 하면 왜 그 사람을 넘을 수 없나요?"
-    expected = [p.id for p in knowledge_base.search(question, 4)]
-    llm = recording_llm([REPLY.format(pid=expected[0]), "{}"])
+    llm = recording_llm([REPLY.format(pid="essay-db5045b070"), "{}"])  # "...절대로 그 사람을 뛰어넘을 수 없다..."
     coach = make_coach(llm=llm)
+    expected = first_ids(coach, question)
+    assert expected[0] == "essay-db5045b070"
 
     items = list(coach.stream(question, "s1"))
     pieces, reply = items[:-1], items[-1]

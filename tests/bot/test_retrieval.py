@@ -50,18 +50,27 @@ def test_a_restarted_coach_embeds_the_previous_message_once_more(make_coach, rec
     assert counted == [IMITATION, IMITATION, "why?"] and reply.sources
 
 
-def test_memory_is_bounded_and_keeps_only_the_last_turn():
+def test_memory_is_bounded_and_keeps_only_the_last_few_texts():
     calls: list[str] = []
-    vectors = SessionQueryVectors(lambda text: calls.append(text) or [1.0, 0.0], sessions=2)
+    vectors = SessionQueryVectors(lambda text: calls.append(text) or [1.0, 0.0], sessions=2, per_session=2)
     vectors.vectors("a", ["one"])
     vectors.vectors("a", ["one", "two"])
     vectors.vectors("a", ["three"])
-    vectors.vectors("a", ["one"])  # two turns back: embedded again
+    vectors.vectors("a", ["one"])  # three texts back: embedded again
     assert calls == ["one", "two", "three", "one"]
     vectors.vectors("b", ["x"])
     vectors.vectors("c", ["y"])  # "a" is the least recent of three sessions: dropped
     vectors.vectors("a", ["one"])
     assert calls[-1] == "one" and len(calls) == 7
+
+
+def test_a_vector_computed_first_is_not_embedded_again():
+    calls: list[str] = []
+    vectors = SessionQueryVectors(lambda text: calls.append(text) or [1.0, 0.0])
+    vectors.vectors("a", ["earlier message"])
+    vectors.vector("a", "why?")  # the turn embeds its message first...
+    vectors.vectors("a", ["earlier message", "why?"])  # ...then retrieves with the previous one
+    assert calls == ["earlier message", "why?"]
 
 
 def test_a_longer_text_weighs_more_in_the_query():

@@ -20,3 +20,4 @@ def model_coach(make_coach) -> Callable[..., object]:
         return make_coach(openai_base_url=url, openai_api_key=SecretStr(SECRET), **overrides)
 
     return _make
+

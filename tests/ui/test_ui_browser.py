@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -121,6 +122,11 @@ def test_a_whole_coaching_session_in_the_browser(chromium, serve, canned_coach, 
     with page.expect_download() as download:
         page.click("#coach-export")  # one click, and the file is there
     assert download.value.suggested_filename == f"on-policy-coach-{session.id}.md"
+    assert message in Path(download.value.path()).read_text(encoding="utf-8")
+    # It was served once, privately (ui/downloads.py): the link it came through is spent.
+    href = page.locator("#coach-export-file a.coach-download").get_attribute("href")
+    assert "coach-download/" in href
+    assert page.request.get(url + href).status == 404
     page.click("#coach-new")
     page.wait_for_function("() => document.querySelectorAll('#coach-chat [data-testid=\"user\"]').length == 0")
     assert "No experiments yet" in page.inner_text("#coach-board")
@@ -205,7 +211,7 @@ def test_stop_ends_the_turn_and_the_session_goes_on(chromium, serve, make_coach,
 
 
 def test_a_failing_turn_reads_as_a_sentence_and_keeps_the_message(chromium, serve, canned_coach, monkeypatch):
-    def broken_stream(message, session_id=None):
+    def broken_stream(message, session_id=None, person=None):
         yield "반쯤 쓰다가"
         raise RuntimeError("database is on fire")
 

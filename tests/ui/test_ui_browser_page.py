@@ -111,7 +111,12 @@ def test_the_page_fits_the_screen_says_words_and_passes_an_audit(chromium, serve
 
     send(page, MESSAGE)
     reply = wait_for_reply(page, 1)
-    assert "[essay-" not in reply and "[2]" in reply  # a short marker, the id in its tooltip
+    # A short marker, the id in its tooltip: its number is the passage's place in the reply's sources.
+    assert "[essay-" not in reply
+    marker = page.locator(f"{BOTS} a.coach-cite").first
+    assert marker.get_attribute("title") == "essay-db5045b070"
+    listed = page.locator(f"{BOTS} .coach-passage code.pid").all_text_contents()
+    assert marker.inner_text() == f"[{listed.index('essay-db5045b070') + 1}]" and marker.inner_text() in reply
     assert_fits(page, width)
     assert_in_first_screen(page, INPUT)
     assert_in_first_screen(page, SEND)

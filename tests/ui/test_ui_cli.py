@@ -38,6 +38,7 @@ def test_parse_auth():
 
 class FakePage:
     launched: dict = {}
+    access = None
 
     def launch(self, **kwargs):
         FakePage.launched = kwargs
@@ -45,10 +46,14 @@ class FakePage:
     def block_thread(self):
         FakePage.blocked = True
 
+    def close(self):
+        FakePage.closed = True
+
 
 class FakeCoach:
     mode, description = "guided", "guided offline mode (no model connected)"
     warmed = False
+    knowledge = types.SimpleNamespace(notices=[])
 
     def __init__(self, settings=None):
         self.settings = settings
@@ -63,7 +68,11 @@ def run_serve(monkeypatch):
     import bot
 
     monkeypatch.setattr(bot, "Coach", FakeCoach, raising=False)
-    monkeypatch.setitem(sys.modules, "ui.app", types.SimpleNamespace(build_app=lambda coach: FakePage()))
+    def build_app(coach, access=None):
+        FakePage.access = access
+        return FakePage()
+
+    monkeypatch.setitem(sys.modules, "ui.app", types.SimpleNamespace(build_app=build_app))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "True")
     FakePage.launched, FakeCoach.warmed = {}, False
     app = typer.Typer()
@@ -96,7 +105,9 @@ def test_serve_with_a_login_passes_it_to_gradio_and_never_prints_the_password(ru
     result = run_serve("--host", "0.0.0.0", "--port", "8123", COACH_AUTH="alice:s3cret")
     assert result.exit_code == 0, result.output
     assert FakePage.launched["server_name"] == "0.0.0.0" and FakePage.launched["server_port"] == 8123
-    assert FakePage.launched["auth"] == ("alice", "s3cret")
+    access = FakePage.access  # the page asks for the login itself (CoachPage.launch): one account, hashed
+    assert access.mode == "accounts" and access.accounts.names() == ["alice"]
+    assert access.accounts.check("alice", "s3cret") and not access.accounts.check("alice", "wrong")
     assert "s3cret" not in result.output
     assert FakeCoach.warmed
     assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
@@ -105,13 +116,13 @@ def test_serve_with_a_login_passes_it_to_gradio_and_never_prints_the_password(ru
 def test_serve_defaults_to_loopback_and_accepts_the_risk_flag(run_serve):
     result = run_serve()
     assert result.exit_code == 0, result.output
-    assert FakePage.launched["server_name"] == "127.0.0.1" and FakePage.launched["auth"] is None
+    assert FakePage.launched["server_name"] == "127.0.0.1" and FakePage.access.mode == "local"
     assert "OPENAI_API_KEY" in result.output  # guided mode says how to connect a model
     assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)  # streamed turns wait less for the GIL
 
     result = run_serve("--host", "0.0.0.0", "--insecure-no-auth")
-    assert result.exit_code == 0 and FakePage.launched["auth"] is None
-    assert "without a login" in result.output
+    assert result.exit_code == 0 and FakePage.access.mode == "guests"  # never every visitor as the owner
+    assert "without logins" in result.output
 
 
 def test_python_dash_m_ui_is_the_same_command():

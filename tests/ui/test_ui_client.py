@@ -16,7 +16,8 @@ def client_for(url: str):
 def test_a_conversation_through_gradio_client(serve, canned_coach):
     client = client_for(serve(canned_coach))
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert set(endpoints) == {"/chat", "/export"}  # the page's own events stay out of the API
+    assert set(endpoints) == {"/chat", "/export", "/forget"}  # the page's own events stay out of the API
+    assert [p["parameter_name"] for p in endpoints["/chat"]["parameters"]] == ["message", "session_id"]
 
     first = "요즘 선배가 하는 방식을 그대로 따라 하고 있는데, 성장이 멈춘 느낌이에요."
     reply, session_id, sources = client.predict(first, "", api_name="/chat")

@@ -20,9 +20,24 @@ def passage(pid: str, text: str = "남의 틀을 따라가는 것에는 한계�
 
 def test_sources_block_lists_ids_and_quotes_escaped_text():
     block = views.sources_block([passage("essay-0123456789", "첫 줄\n\n<script>alert(1)</script>")])
-    assert "essay-0123456789" in block and "0.81" in block
+    assert "essay-0123456789" in block
+    assert "0.81" not in block and "coach-score" not in block  # no raw cosine a reader cannot interpret
     assert "<script>" not in block and "&lt;script&gt;" in block
     assert "\n" not in block  # one HTML block: a blank line would end it inside Markdown
+
+
+def test_an_english_conversation_gets_the_labelled_rendering_with_the_korean_beside_it():
+    from knowledge.corpus import builtin_passages
+
+    essay = builtin_passages()[5]  # "... 절대로 그 사람을 뛰어넘을 수 없다 ..."
+    block = views.sources_block([essay], language="en")
+    assert "English rendering" in block and "you can never get past them" in block
+    assert "Korean original" in block and "절대로 그 사람을 뛰어넘을 수 없다" in block  # folded, never dropped
+    assert block.index("English rendering") < block.index("절대로")
+    korean = views.sources_block([essay], language="ko")
+    assert "English rendering" not in korean and "절대로 그 사람을 뛰어넘을 수 없다" in korean
+    mine = views.sources_block([passage("doc-0123456789", "My own notes.")], language="en")
+    assert "English rendering" not in mine and "My own notes." in mine  # a user's document has no rendering
 
 
 def test_a_reply_keeps_its_sources_even_when_a_passage_is_gone():

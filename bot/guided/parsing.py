@@ -1,0 +1,181 @@
+"""Reading values out of answers: lengths of time, scores, rewards, and answers that hold two fields."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import lexicon, substance
+from .lexicon import sentences as _sentences
+
+_NUMBERED = re.compile(r"(?:^|\s)\(?\d[.)]\s+")
+
+
+def _duration_matches(text: str) -> list[tuple[int, int, int, bool]]:
+    """(start, end, days, is_span) of every length of time in `text`, rates left out."""
+    lex = lexicon()
+    found: list[tuple[int, int, int, bool]] = []
+    for pattern, per_unit in lex.duration_units:
+        for m in pattern.finditer(text):
+            raw = m.group(1).lower()
+            n = int(raw) if raw.isdigit() else lex.duration_numbers.get(raw)
+            if n:
+                found.append((m.start(), m.end(), n * per_unit, False))
+    for pattern, days in lex.duration_words:
+        for m in pattern.finditer(text):
+            found.append((m.start(), m.end(), days, False))
+    kept: list[tuple[int, int, int, bool]] = []
+    for start, end, days, _ in sorted(found, key=lambda f: f[0] - f[1]):  # longest first
+        if any(start < e and s < end for s, e, _, _ in kept):
+            continue
+        before, after = text[:start], text[end:]
+        if lex.rate_before.search(before) or lex.rate_after.search(after):
+            continue
+        span = bool(lex.span_before.search(before) or lex.span_after.search(after))
+        kept.append((start, end, days, span))
+    return sorted(kept)
+
+
+def parse_duration(text: str) -> int | None:
+    """Days in "2주", "14일", "a week", "for 10 days", "3 weeks"; None if there is no length."""
+    matches = _duration_matches(text)
+    if not matches:
+        return None
+    spans = [m for m in matches if m[3]]
+    days = spans[-1][2] if spans else max(m[2] for m in matches)
+    return max(1, min(365, days))
+
+
+def remove_duration(text: str) -> str:
+    """`text` without its length of time ("for 3 weeks", "2주 동안")."""
+    lex = lexicon()
+    for start, end, _, _ in reversed(_duration_matches(text)):
+        before, after = text[:start], text[end:]
+        b = lex.span_before.search(before)
+        if b:
+            before = before[: b.start()]
+        a = lex.span_after.search(after)
+        if a:
+            after = after[a.end() :]
+        text = before.rstrip(" ,") + (" " if before.strip() and after.strip() and not after.startswith((",", ".")) else "") + after.lstrip()
+    return " ".join(text.split()).strip(" ,")
+
+
+def parse_score(text: str, low: int = 0, high: int = 10) -> int | None:
+    """A whole number in [low, high] from "8", "8/10", "7점", "칠", "seven", "+1", "마이너스 1"."""
+    lex = lexicon()
+    sign = rf"(?P<sign>[+\-−]|{lex.patterns['sign_minus'].pattern}|{lex.patterns['sign_plus'].pattern})?"
+    for m in re.finditer(sign + r"\s*(?P<n>\d+(?:\.\d+)?)", text, re.I):
+        value = int(float(m.group("n")))
+        s = (m.group("sign") or "").strip()
+        if s and (s in "-−" or lex.has("sign_minus", s)):
+            value = -value
+        if low <= value <= high:
+            return value
+    bare = lex.strip("score_suffix", text.strip().strip(".!?")).strip().lower()
+    if bare in lex.score_words and low <= lex.score_words[bare] <= high:
+        return lex.score_words[bare]
+    for word, value in lex.score_words.items():
+        if word.isascii() and len(word) >= 3 and re.search(rf"\b{word}\b", text, re.I) and low <= value <= high:
+            return value
+    return None
+
+
+def parse_reward(text: str) -> int | None:
+    """-2..+2; a 0-10 rating is mapped onto that scale."""
+    value = parse_score(text, -2, 2)
+    if value is not None:
+        return value
+    rating = parse_score(text, 0, 10)
+    return None if rating is None else max(-2, min(2, round((rating - 5) / 2.5)))
+
+
+def _split_by(text: str, key: str) -> tuple[str, str]:
+    """Text before and from the first marker of `key` (not at the very start)."""
+    for m in lexicon().patterns[key].finditer(text):
+        if m.start() > 0:
+            return text[: m.start()].strip(" ,;:—-"), text[m.start() :].strip()
+    return text.strip(), ""
+
+
+def split_hypothesis_reward(text: str) -> tuple[str, str]:
+    """The expectation and the world's signal from one answer; the signal may be ''."""
+    lex = lexicon()
+    sentences = _sentences(text)
+    if len(sentences) >= 2:
+        marked = [i for i, s in enumerate(sentences) if i > 0 and (lex.has("signal_marker", s) or lex.has("world_signal", s))]
+        cut = marked[0] if marked else len(sentences) - 1
+        return " ".join(sentences[:cut]), " ".join(sentences[cut:])
+    return _split_by(text, "signal_marker")
+
+
+def split_smallest_obstacle(text: str) -> tuple[str, str]:
+    """The bad-day version and the "If …, then …" plan from one answer; either may be ''."""
+    lex = lexicon()
+    sentences = _sentences(text)
+    conditional = [i for i, s in enumerate(sentences) if lex.has("conditional", s)]
+    if len(sentences) >= 2:
+        cut = conditional[-1] if conditional and conditional[-1] > 0 else len(sentences) - 1
+        return " ".join(sentences[:cut]), " ".join(sentences[cut:])
+    return ("", text) if conditional else (text, "")
+
+
+def split_plus_minus(text: str) -> tuple[str, str]:
+    sentences = _sentences(text)
+    if len(sentences) >= 2:
+        marked = [i for i, s in enumerate(sentences) if i > 0 and lexicon().has("minus_marker", s)]
+        cut = marked[0] if marked else 1
+        return " ".join(sentences[:cut]), " ".join(sentences[cut:])
+    return _split_by(text, "minus_marker")
+
+
+def split_options(text: str) -> tuple[list[str], str]:
+    """The options the user named, and the one they chose to start with ('' if none)."""
+    lex = lexicon()
+    sentences = _sentences(text)
+    choice = ""
+    chosen = [i for i, s in enumerate(sentences) if lex.has("choice", s)]
+    if chosen and (len(sentences) > 1 or lex.has("i_will", sentences[0])):
+        i = chosen[-1]
+        choice = sentences.pop(i)
+    options: list[str] = []
+    for sentence in sentences:
+        if lex.has("option_intro", sentence) and len(sentences) > 1:
+            continue
+        for piece in re.split(lex.patterns["option_sep"].pattern + r"|;\s*|" + _NUMBERED.pattern, sentence, flags=re.I):
+            piece = lex.strip("option_prefix", (piece or "").strip()).strip(" .,")
+            if substance(piece) >= 4:
+                options.append(piece)
+    return options, choice
+
+
+def chosen_text(choice: str) -> str:
+    """The part of "I'll start with the first: I will …" that describes the action."""
+    if ":" in choice:
+        _, rest = choice.split(":", 1)
+        if substance(rest) >= 8:
+            return rest.strip()
+    return choice.strip()
+
+
+# -- card derivations -------------------------------------------------------------------------
+
+
+def action_core(action: str) -> tuple[str, bool]:
+    """What the action does, without "I will", its length or its cadence; and whether it said "I will"."""
+    lex = lexicon()
+    text = remove_duration(action)
+    text = (_sentences(text) or [text])[0]
+    said_i_will = lex.has("i_will", text)
+    text = lex.patterns["i_will"].sub("", text, count=1)
+    text = lex.strip("cadence", text)
+    text = re.split(lex.patterns["clause_break"].pattern, text, maxsplit=1, flags=re.I)[0]
+    return " ".join(text.split()).strip(" .,!;:"), said_i_will
+
+
+def nominalized(core: str) -> tuple[str, bool]:
+    """A Korean verb phrase as a noun ("분석하고" -> "분석하기"); unchanged text otherwise."""
+    for pattern, replacement in lexicon().nominalize:
+        if pattern.search(core):
+            return pattern.sub(replacement, core, count=1), True
+    return core, False
+

@@ -1,0 +1,165 @@
+"""Closing the loop: results told in chat (at any stage) or recorded on the board, the reward, and
+the next experiment built on the person's own "next", as exploit (a strength that paid) or explore."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..models import ExperimentCard, Review, Stage
+from . import card as cards
+from .lexicon import fragment, lexicon, substance, trim
+from .parsing import parse_reward, split_plus_minus
+from .progress import ReviewDraft, Suggestion
+from .understanding import Intent, is_question
+
+if TYPE_CHECKING:
+    from .turn import Turn
+
+
+def _draft_card(t: Turn) -> ExperimentCard | None:
+    return t.state.experiment(t.p.review.card) if t.p.review is not None else None
+
+
+def start(t: Turn) -> None:
+    card = t.running_card()
+    assert card is not None
+    t.p.review = ReviewDraft(card=card.id)
+    t.p.asked = {k: v for k, v in t.p.asked.items() if not k.startswith("review_")}
+    t.state.stage = Stage.REVIEW
+    t.say("say.welcome_back")
+    rest = lexicon().strip("returning", t.msg)
+    if substance(rest) >= 40 and not is_question(t.msg):
+        on_outcome(t)
+    else:
+        t.ask("review_outcome", title=card.title)
+
+
+def on_outcome(t: Turn) -> None:
+    if t.p.review is None or _draft_card(t) is None:
+        t.p.step = None
+        t.ask("open")
+        return
+    t.p.review.outcome = t.msg
+    t.reflect("review_outcome")
+    t.ask("review_reward")
+
+
+def on_reward(t: Turn) -> None:
+    u = t.u
+    reward = parse_reward(t.msg)
+    if reward is None and u is not None and u.intent is Intent.PICK and u.pick is not None:
+        reward = u.pick - 2
+    if reward is None or t.p.review is None:
+        t.say("say.reward_range")
+        t.ask("review_reward", index=1)
+        return
+    t.p.review.reward = reward
+    t.reflect("review_reward", reward=reward)
+    t.ask("review_plus")
+
+
+def on_plus(t: Turn) -> None:
+    assert t.p.review is not None
+    plus, minus = split_plus_minus(t.msg)
+    t.p.review.plus = plus or t.msg
+    if minus:
+        t.p.review.minus = minus
+        t.reflect("review_plus_minus", plus=fragment(plus or t.msg), minus=fragment(minus))
+        t.ask("review_next")
+    else:
+        t.reflect("review_plus", plus or t.msg)
+        t.ask("review_minus")
+
+
+def on_minus(t: Turn) -> None:
+    assert t.p.review is not None
+    t.p.review.minus = t.msg
+    t.reflect("review_minus")
+    t.ask("review_next")
+
+
+def on_next(t: Turn, next_text: str | None = None) -> None:
+    """Save the review with the person's "next" ("I don't know" saves it without one) and propose the next card."""
+    draft, card = t.p.review, _draft_card(t)
+    if draft is None or card is None:  # the card vanished from the state; start afresh
+        from .steps import start_design
+
+        start_design(t, new_card=True)
+        return
+    reward = draft.reward if draft.reward is not None else 0
+    card.review = Review(
+        outcome=draft.outcome, reward=reward, plus=draft.plus, minus=draft.minus,
+        next=t.msg if next_text is None else next_text, date=t.today(),
+    )
+    card.status = "reviewed"
+    t.p.reviews_seen.append(card.id)
+    t.say("say.review_saved", title=card.title, reward=reward)
+    propose_next(t, card)
+
+
+def unseen_board_review(t: Turn) -> ExperimentCard | None:
+    """A card whose review was recorded on the board and not yet talked about."""
+    for card in t.state.experiments:
+        if card.review is not None and card.id not in t.p.reviews_seen and (not t.p.legacy or t.state.stage == Stage.REVIEW):
+            return card
+    return None
+
+
+def take_up_board_review(t: Turn) -> None:
+    card = unseen_board_review(t)
+    assert card is not None and card.review is not None
+    r = card.review
+    t.p.reviews_seen.append(card.id)
+    t.p.review = None
+    t.say("say.board_review", title=card.title, reward=r.reward)
+    if r.plus or r.minus or r.next:
+        t.say("say.board_review_words", plus=r.plus or "…", minus=r.minus or "…", next=r.next or "…")
+    propose_next(t, card)
+
+
+def _own_next(text: str) -> str:
+    """The person's "next", when it says what to do (not "stop", not "I don't know")."""
+    lex = lexicon()
+    text = cards.clean(text).rstrip(" .")
+    if lex.has("dont_know", text) or not cards.plausible_action(text):
+        return ""
+    return text
+
+
+def propose_next(t: Turn, done: ExperimentCard) -> None:
+    """Exploit a strength that paid off; otherwise explore one not tested yet. The person's own next first."""
+    from .steps import drop_unused_card
+
+    review = done.review
+    assert review is not None
+    tested = {c.strength for c in t.state.experiments}
+    untested = [s for s in t.own_strengths() if s.name not in tested]
+    days = done.duration_days or 7
+    own = _own_next(review.next)
+    if review.reward > 0:
+        strength, kind = done.strength, "exploit"
+        t.say("say.exploit", strength=strength)
+    elif untested and not own:
+        strength, kind, days = untested[0].name, "explore", 7
+        t.say("say.explore", strength=strength)
+    else:
+        strength, kind = done.strength, "change"
+        t.say("say.explore_same", strength=strength)
+    if own:
+        t.say("say.own_next", next=trim(own, 80))
+        body = own[:1].lower() + own[1:] if own[:1].isascii() else own
+        action, title = t.text("card.suggestion_next", next=body), ""
+    elif kind == "exploit":
+        action, title = t.text("card.suggestion_exploit", title=done.title, plus=fragment(review.plus, 40)), t.text("card.exploit_title")
+    elif kind == "explore":
+        action, title = t.text("card.suggestion_explore", strength=strength), t.text("card.explore_title")
+    else:
+        action, title = t.text("card.suggestion_change", title=done.title, minus=fragment(review.minus or review.next, 40)), t.text("card.change_title")
+    drop_unused_card(t)
+    t.p.review = None
+    card = t.card()
+    card.strength = strength
+    t.p.suggestion = Suggestion(action=action, days=days, strength=strength, title=title, kind="next" if own else kind)  # type: ignore[arg-type]
+    t.say("say.proposal", suggestion=cards.action_text(action, days, t.state.language))
+    t.quote(f"{review.outcome} {review.next}")
+    t.ask("design_pick", key="design_next")

@@ -1,0 +1,373 @@
+"""What each step of the flow does with an answer: open, imitation, strengths, design and the card.
+
+Every handler gets the `Turn`; by the time one runs, the message was understood as an answer
+(questions, requests, corrections and reports were taken care of in `Turn.route`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..models import Stage
+from . import card as cards
+from . import flow
+from .lexicon import HANGUL, lexicon, overlap, substance, trim
+from .parsing import chosen_text, parse_duration, split_options
+from .progress import Suggestion, Tentative
+from .understanding import Intent, where_by_words
+
+if TYPE_CHECKING:
+    from .flow import Step
+    from .turn import Turn
+
+MIN_CONFIDENCE = 7
+CLUES_BEFORE_DRAIN = 2
+WHERE_BY_OPTION = ("early", "past", "unsure")
+
+
+
+# -- open and imitation -------------------------------------------------------------------------
+
+
+def on_open(t: Turn) -> None:
+    t.p.answers["open"] = t.msg
+    t.reflect("open")
+    if t.u is not None and t.u.where is not None and t.p.where is None and lexicon().has("early", t.msg):
+        t.p.where = t.u.where
+    named = lexicon().has("playbook", t.msg) or lexicon().has("imitation", t.msg)
+    t.ask("imitation_playbook", key="imitation_given" if named else None)
+
+
+def on_playbook(t: Turn) -> None:
+    t.p.answers["playbook"] = t.msg
+    where = where_by_words(t.msg)
+    if where is not None:  # they already said whether they are early or past the base: follow them
+        t.p.where = where
+        t.reflect(f"capped_{where}")
+        t.quote()
+        t.ask("strengths_clue")
+        return
+    t.reflect("imitation_playbook")
+    t.quote()
+    t.ask("imitation_capped")
+
+
+def on_capped(t: Turn) -> None:
+    u = t.u
+    where = None
+    if u is not None and u.intent is Intent.PICK and u.pick is not None and u.pick < len(WHERE_BY_OPTION):
+        where = WHERE_BY_OPTION[u.pick]
+    where = where or (u.where if u is not None else None) or "unsure"
+    t.p.answers["capped"] = t.msg
+    t.p.where = where  # type: ignore[assignment]
+    t.reflect(f"capped_{where}")
+    t.quote()
+    t.ask("strengths_clue")
+
+
+# -- strengths ------------------------------------------------------------------------------------
+
+
+def plausible_strength(text: str) -> bool:
+    """Something the person does or likes, said with enough words to be sure of it."""
+    if HANGUL.search(text):
+        return len(HANGUL.findall(text)) >= 6 and bool(cards._KO_PREDICATE.search(text.rstrip(" .!")))
+    return len(re.findall(r"[A-Za-z']+", text)) >= 3 and substance(text) >= 12
+
+
+def after_clue(t: Turn) -> None:
+    if t.p.clues < CLUES_BEFORE_DRAIN and t.next_variant("strengths_clue") is not None:
+        t.ask("strengths_clue")
+    elif "strengths_drain" not in t.p.asked:
+        t.ask("strengths_drain")
+    else:
+        start_design(t)
+
+
+def on_clue(t: Turn) -> None:
+    lex = lexicon()
+    if (lex.has("overused", t.msg) or lex.has("drain_marker", t.msg)) and "strengths_drain" not in t.p.asked:
+        on_drain(t)  # the other side came first: what drains them, what they overdo
+        return
+    where = where_by_words(t.msg)
+    if where is not None and t.p.where in (None, "unsure") and not plausible_strength(t.msg.split(".")[-1]):
+        t.p.where = where  # a late answer to "early or past the base?": taken there, not as a strength
+        t.reflect(f"capped_{where}")
+        t.ask_again(back=True)
+        return
+    if not plausible_strength(t.msg) and t.own_strengths():
+        # A second short answer: kept, reflected tentatively, and open to correction on the next turn.
+        value = trim(cards.clean(t.msg).rstrip(" .!"), 60)
+        t.capture("strength").name = value
+        t.p.clues += 1
+        t.say("reflect.tentative", value=value)
+        after_clue(t)
+        return
+    if not plausible_strength(t.msg):
+        value = trim(cards.clean(t.msg).rstrip(" .!"), 60)
+        t.p.tentative = Tentative(step="strengths_clue", value=value, evidence=t.msg)
+        t.ask("confirm", value=value)
+        return
+    t.capture("strength")
+    t.p.clues += 1
+    t.reflect("clue")
+    after_clue(t)
+
+
+def on_confirm(t: Turn) -> None:
+    tentative, u = t.p.tentative, t.u
+    t.p.tentative = None
+    yes = u is not None and (u.intent is Intent.YES or (u.intent is Intent.PICK and u.pick == 0))
+    no = u is not None and (u.intent is Intent.NO or (u.intent is Intent.PICK and u.pick == 1))
+    if tentative is None:
+        t.ask_again(back=True)
+    elif yes:
+        t.capture("strength", tentative.evidence).name = tentative.value
+        t.p.clues += 1
+        t.say("say.confirmed", value=tentative.value)
+        after_clue(t)
+    elif no or (u is not None and u.intent is Intent.DONT_KNOW):
+        t.say("say.not_confirmed")
+        t.p.step = tentative.step
+        if u is not None and u.intent is Intent.DONT_KNOW:
+            dont_know(t, flow.step(tentative.step))
+        else:
+            t.ask(tentative.step)
+    else:  # a new answer instead of yes or no: read it as the answer to that question
+        t.p.step = tentative.step
+        row = flow.step(tentative.step)
+        assert row is not None
+        row.handle(t)
+
+
+def on_drain(t: Turn) -> None:
+    from .lexicon import sentences
+
+    lex = lexicon()
+    said = sentences(t.msg)
+    overused = [s for s in said if lex.has("overused", s)]
+    drains = [s for s in said if s not in overused]
+    if drains:
+        t.capture("drain", " ".join(drains))
+        t.reflect("drain", drains[0])
+    if overused:
+        t.capture("overused", " ".join(overused))
+        if not drains:
+            t.reflect("overused", overused[0])
+    start_design(t)
+
+
+def on_design_strength(t: Turn) -> None:
+    if not plausible_strength(t.msg):
+        t.say("say.not_a_strength")
+        t.ask_again(other_words=True)
+        return
+    t.capture("strength")
+    t.reflect("clue")
+    start_design(t)
+
+
+# -- design ---------------------------------------------------------------------------------------
+
+
+def drop_unused_card(t: Turn) -> None:
+    """Forget a card whose design was abandoned before it had an action."""
+    card = t.designing()
+    if card is not None and not card.action:
+        t.state.experiments.remove(card)
+    t.p.card = None
+
+
+def start_design(t: Turn, new_card: bool = False) -> None:
+    t.state.stage = Stage.DESIGN
+    if new_card:
+        drop_unused_card(t)
+    t.card()
+    strengths = t.own_strengths()
+    if not strengths:
+        t.ask("design_strength")
+        return
+    t.say("say.options_lead", strength=strengths[-1].name)
+    t.quote(" ".join(s.name for s in strengths))
+    t.ask("design_options")
+
+
+def pick_options(t: Turn) -> list[str]:
+    shown = [trim(o, 60) for o in t.p.options]
+    if t.p.suggestion is not None:
+        shown.append(trim(t.p.suggestion.action, 80))
+    else:
+        shown.append(t.choice("idea"))
+    return shown
+
+
+def suggestion(t: Turn) -> Suggestion:
+    strengths = t.own_strengths()
+    name = strengths[-1].name if strengths else ""
+    action = t.text("card.suggestion", strength=name)
+    return Suggestion(action=action, days=7, strength=name, title=t.text("card.suggestion_title"), kind="suggestion")
+
+
+def offer_suggestion(t: Turn, asked: bool = True) -> None:
+    t.card()
+    if t.p.suggestion is None:
+        t.p.suggestion = suggestion(t)
+        t.say("say.suggest" if asked else "say.suggest_unasked", suggestion=t.p.suggestion.action)
+    else:
+        t.say("say.suggest_again", suggestion=t.p.suggestion.action)
+    t.ask("design_pick", index=0)
+
+
+def give_idea(t: Turn) -> None:
+    """A request for an idea gets one (never becomes a field): the coach's option, or an example."""
+    step = t.p.step or ""
+    if step.startswith(("design", "card_duration")) or step in ("running", "strengths_drain") or (step.startswith("review_next")):
+        if step == "running" or step.startswith("review"):
+            start_design(t, new_card=True)
+            t.parts.pop()
+        offer_suggestion(t)
+        return
+    example = t.words["example"].get(step) or t.words["example"]["design_strength"]
+    t.parts.append(example)
+    t.ask_again(back=True)
+
+
+def disagree(t: Turn) -> None:
+    t.say("say.disagree")
+    t.p.suggestion = None
+    t.ask("design_pick", index=1)
+
+
+def on_design_options(t: Turn) -> None:
+    if t.u is not None and t.u.intent is Intent.PICK and (t.p.options or t.p.suggestion):
+        on_design_pick(t)
+        return
+    lex = lexicon()
+    options, choice = split_options(t.msg)
+    options = [o for o in options if not (lex.has("ask_suggestion", o) or lex.has("affirmative", o))]
+    if choice and cards.plausible_action(chosen_text(choice)):
+        t.p.options = options
+        set_action(t, chosen_text(choice))
+    elif len(options) >= 2:
+        t.p.options = options
+        t.reflect("options", count=len(options), options=", ".join(f"“{trim(o, 40)}”" for o in options))
+        t.ask("design_pick")
+    elif cards.plausible_action(options[0] if options else t.msg):
+        set_action(t, options[0] if options else t.msg)
+    else:
+        t.ask("design_concrete")
+
+
+def _picked(t: Turn, index: int) -> tuple[str, Suggestion | None] | None:
+    """The action behind quick reply `index`: one of the person's options, the coach's, or "give me an idea"."""
+    if index < len(t.p.options):
+        return t.p.options[index], None
+    if t.p.suggestion is not None and index == len(t.p.options):
+        return t.p.suggestion.action, t.p.suggestion
+    return None
+
+
+def on_design_pick(t: Turn) -> None:
+    u, lex = t.u, lexicon()
+    if u is not None and u.intent is Intent.PICK and u.pick is not None:
+        picked = _picked(t, u.pick)
+        if picked is None:
+            offer_suggestion(t)
+            return
+        action, chosen = picked
+        days = parse_duration(t.msg)
+        set_action(t, action, chosen, days=days)
+        return
+    refers = lex.has("refers_suggestion", t.msg) or (u is not None and u.intent is Intent.PICK and u.pick is None)
+    if t.p.suggestion is not None and (refers or (u is not None and u.intent is Intent.YES)):
+        set_action(t, t.p.suggestion.action, t.p.suggestion)
+        return
+    if u is not None and u.intent is Intent.NO:
+        t.ask("design_pick", index=1)
+        return
+    _, choice = split_options(t.msg)
+    described = chosen_text(choice or t.msg)
+    for pattern, index in lex.ordinals:  # "the second, for 10 days"
+        if pattern.search(t.msg) and substance(pattern.sub("", described)) < 30:
+            picked = _picked(t, index % max(1, len(t.p.options) + (t.p.suggestion is not None)))
+            if picked is not None:
+                set_action(t, picked[0], picked[1], days=parse_duration(t.msg))
+                return
+    if cards.plausible_action(described):
+        set_action(t, described)
+    else:
+        t.ask("design_concrete")
+
+
+def set_action(t: Turn, action: str, chosen: Suggestion | None = None, days: int | None = None) -> None:
+    lex = lexicon()
+    if chosen is None and lex.has("imitation", action) and not t.p.challenged and t.p.where != "early":
+        t.p.challenged = True
+        t.say("say.imitation_challenge", fragment=trim(action, 60))
+        t.ask("design_pick", index=1)
+        return
+    card = t.card()
+    cards.set_action(card, action, t.state.language, t.today(), days or (chosen.days if chosen else None))
+    if chosen is not None:
+        card.title = chosen.title or card.title
+        card.strength = chosen.strength or card.strength
+    if not card.strength:
+        strengths = t.own_strengths()
+        if strengths:
+            card.strength = max(strengths, key=lambda s: (overlap(card.action, s.name + " " + s.evidence), -strengths.index(s))).name
+    t.reflect("pick", fragment=card.title)
+    next_card(t)
+
+
+def next_card(t: Turn) -> None:
+    row = flow.next_card_step(t)
+    if row.name == "card_confidence":
+        t.show_card()
+    t.ask(row.name)
+
+
+# -- off the path ----------------------------------------------------------------------------------
+
+
+def correct_card(t: Turn) -> None:
+    """A change the person asked for lands on the card, which they see; then back to where we were."""
+    card = t.designing() if t.designing() is not None and t.designing().action else t.running_card()
+    if card is None:
+        card = t.card()
+    changed = cards.correction(card, t.msg, t.state.language, t.today())
+    row = flow.step(t.p.step)
+    if changed is None and row is not None and substance(t.msg) >= 40 and row.name != "running":
+        row.handle(t)  # it only sounded like a change ("one call instead of two"): it answers the question
+        return
+    if changed is None:
+        t.parts.append(t.text("ask.card_which"))
+        t.ask_again(back=True)
+        return
+    t.show_card("say.card_changed")
+    if card.status == "running":
+        t.ask("running")
+    elif row is not None and row.card and row.needed is not None and not row.needed(t) and row.name != "card_confidence":
+        next_card(t)
+    else:
+        t.ask_again(back=True)
+
+
+def dont_know(t: Turn, row: Step | None) -> None:
+    step = t.p.step or "open"
+    # Not knowing what comes next is an answer there: the coach proposes from the evidence.
+    index = t.next_variant(step) if step not in ("confirm", "review_next") else None
+    if index is not None and not t.p.key:
+        t.say("say.dont_know")
+        t.ask(step, index=index, **t.p.values)
+    elif row is not None and row.optional and row.skip is not None:
+        t.say("say.dont_know_skip")
+        row.skip(t)
+    elif step in ("design_options", "design_pick", "design_concrete") and t.p.suggestion is None:
+        offer_suggestion(t, asked=False)
+    else:
+        t.say({"card_confidence": "say.confidence_range", "review_reward": "say.reward_range"}.get(step, "say.dont_know_again"))
+        example = t.words["example"].get(step)
+        if example:
+            t.parts.append(example)
+        t.ask_again()

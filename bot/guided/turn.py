@@ -1,0 +1,289 @@
+"""One reply of the guided coach: understand the message, then answer, record or move the flow."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from knowledge.passages import Passage
+
+from ..language import detect_language
+from ..models import ChatMessage, ExperimentCard, SessionState, Strength
+from . import answers, flow, quotes, review, steps
+from .lexicon import first_clause, fragment, stable_index, substance, words
+from .progress import Progress
+from .understanding import Intent, Understanding
+
+if TYPE_CHECKING:
+    from .coach import GuidedCoach
+
+RETURN_AFTER = timedelta(hours=12)
+HANGUL_ANY = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")
+YES_NO_STEPS = ("confirm", "design_pick", "design_concrete", "running", "card_shrink")
+LONG_ANSWER = 100  # substance (letters, Hangul weighted) past which a message is an answer too
+CLUES = ("enjoy", "fast", "come_to_you", "tried", "free_week")
+
+
+class Turn:
+    """Builds one reply: parts of text in order, quick replies, passages quoted, the state's updates."""
+
+    def __init__(self, coach: GuidedCoach, state: SessionState, message: str, history: list[ChatMessage]) -> None:
+        self.coach = coach
+        self.state = state
+        self.msg = (message or "").strip()
+        self.history = history
+        self.p: Progress = state.guided
+        self.parts: list[str] = []
+        self.sources: list[Passage] = []
+        self.options: list[str] = []
+        self.u: Understanding | None = None
+
+    # -- words --------------------------------------------------------------------------------
+
+    @property
+    def words(self) -> dict[str, Any]:
+        return words(self.state.language)
+
+    def pick(self, options: str | list[str], key: str) -> str:
+        """One of several wordings: rotating from a start fixed by the session, so none repeats twice running."""
+        if isinstance(options, str):
+            return options
+        count = self.p.used.get(key, 0)
+        self.p.used[key] = count + 1
+        return options[(stable_index(self.state.session_id, key, n=len(options)) + count) % len(options)]
+
+    def text(self, path: str, **values: Any) -> str:
+        node: Any = self.words
+        for part in path.split("."):
+            node = node[part]
+        return self.pick(node, path).format(**values)
+
+    def say(self, path: str, **values: Any) -> None:
+        self.parts.append(self.text(path, **values))
+
+    def reflect(self, key: str, source: str | None = None, **values: Any) -> None:
+        values.setdefault("fragment", fragment(source if source is not None else self.msg))
+        self.say(f"reflect.{key}", **values)
+
+    def choices(self, name: str) -> list[str]:
+        return list(self.words["options"][name])
+
+    def choice(self, name: str) -> str:
+        return self.words["options"][name]
+
+    def today(self) -> date:
+        return self.coach.clock().date()
+
+    # -- questions ----------------------------------------------------------------------------
+
+    def variants(self, step: str) -> list[str]:
+        if step == "strengths_clue":
+            return [self.words["clues"][k] for k in CLUES]
+        return self.words["ask"][step]
+
+    def next_variant(self, step: str) -> int | None:
+        asked = self.p.asked.get(step, [])
+        return next((i for i in range(len(self.variants(step))) if i not in asked), None)
+
+    def question(self, step: str, index: int, key: str | None, values: dict[str, Any]) -> str:
+        wordings = self.words["ask"][key] if key else self.variants(step)
+        return wordings[min(index, len(wordings) - 1)].format(**values)
+
+    def ask(self, step: str, index: int | None = None, key: str | None = None, **values: Any) -> None:
+        """Ask `step`'s question (a fresh wording unless `index` is given); its answer comes next."""
+        if index is None:
+            index = self.next_variant(step)
+            index = len(self.variants(step)) - 1 if index is None else index
+        asked = self.p.asked.setdefault(step, [])
+        if index not in asked:
+            asked.append(index)
+        self.p.step, self.p.variant, self.p.key = step, index, key
+        self.p.values = {k: str(v) for k, v in values.items()}
+        row = flow.step(step)
+        if row is not None:
+            self.state.stage = row.stage
+        self.parts.append(self.question(step, index, key, values))
+        self.options = row.options(self) if row is not None and row.options else []
+        self.p.offered = list(self.options)
+
+    def ask_again(self, other_words: bool = False, back: bool = False) -> None:
+        """The pending question again: in other words when asked to, or briefly "where we were"."""
+        step = self.p.step or "open"
+        if self.p.step is None:
+            self.ask("open")
+            return
+        if other_words and self.next_variant(step) is not None and not self.p.key:
+            self.ask(step, **self.p.values)
+            return
+        text = self.question(step, self.p.variant, self.p.key, self.p.values)
+        self.ask(step, index=self.p.variant, key=self.p.key, **self.p.values)
+        if back:
+            self.parts[-1] = self.text("say.back", question=text)
+
+    # -- passages -----------------------------------------------------------------------------
+
+    def quote(self, query: str | None = None, passage: Passage | None = None) -> Passage | None:
+        """Quote a passage that fits (not quoted before in this session), or the one given."""
+        if passage is None:
+            vector = self.u.vector if self.u is not None and query is None else None
+            passage = quotes.find(
+                self.coach.passages_for, query or self.msg, self.history, skip=self.p.quoted,
+                session_id=self.state.session_id, vector=vector,
+            )
+        if passage is None:
+            return None
+        w = self.words
+        self.parts.append(quotes.render(passage, query or self.msg, self.state.language, self.text("quote_intro"),
+                                        w["rendering_label"], w["original_label"]))
+        self.sources.append(passage)
+        if passage.id not in self.p.quoted:
+            self.p.quoted.append(passage.id)
+        self.p.design_quoted.append(passage.id)
+        return passage
+
+    # -- the record ---------------------------------------------------------------------------
+
+    def running_card(self) -> ExperimentCard | None:
+        return next((c for c in reversed(self.state.experiments) if c.status == "running"), None)
+
+    def card(self) -> ExperimentCard:
+        """The card being designed; a new one when there is none."""
+        card = self.state.experiment(self.p.card or "")
+        if card is None or card.status != "proposed":
+            card = ExperimentCard()
+            self.state.experiments.append(card)
+            self.p.asked = {k: v for k, v in self.p.asked.items() if not k.startswith(("design_", "card_"))}
+            self.p.card, self.p.options, self.p.suggestion = card.id, [], None
+            self.p.challenged = self.p.pushback = False
+            self.p.design_quoted, self.p.obstacle = [], ""
+        return card
+
+    def designing(self) -> ExperimentCard | None:
+        card = self.state.experiment(self.p.card or "")
+        return card if card is not None and card.status == "proposed" else None
+
+    def own_strengths(self) -> list[Strength]:
+        return [s for s in self.state.strengths if s.kind == "strength"]
+
+    def capture(self, kind: str, text: str | None = None) -> Strength:
+        text = text if text is not None else self.msg
+        strength = Strength(name=first_clause(text), evidence=text, kind=kind)  # type: ignore[arg-type]
+        self.state.strengths.append(strength)
+        return strength
+
+    def show_card(self, intro: str = "say.card_intro") -> None:
+        card = self.designing() or self.running_card() or self.card()
+        values = {name: getattr(card, name) or "…" for name in (
+            "title", "strength", "action", "hypothesis", "reward_signal", "daily_check", "smallest_version",
+            "obstacle_plan", "review_on",
+        )}
+        self.parts.append(self.text(intro) + "\n" + self.text("card.summary", **values))
+
+    # -- the turn -----------------------------------------------------------------------------
+
+    def away_long(self) -> bool:
+        if not self.history:
+            return False
+        last = self.history[-1].created_at
+        last = last.replace(tzinfo=timezone.utc) if last.tzinfo is None else last
+        return self.coach.clock() - last > RETURN_AFTER
+
+    def run(self) -> Turn:
+        state, p = self.state, self.p
+        # A first message decides the language on any Hangul ("ㅎㅇ" is too short for the detector).
+        first = p.step is None and not self.history and HANGUL_ANY.search(self.msg)
+        state.language = detect_language(self.msg, default="ko" if first else state.language)
+        if not state.offline_notice_shown:
+            self.say("notice")
+            state.offline_notice_shown = True
+        row = flow.step(p.step)
+        if p.step is not None and row is None:  # a step this version no longer knows: start afresh
+            p.step = None
+        u = self.u = self.coach.understander.read(self.msg, step=p.step, offered=p.offered, numeric=bool(row and row.numeric))
+        if u.intent is Intent.PICK and u.pick is not None and u.pick < len(p.offered) and p.offered[u.pick] == self.choice("idea"):
+            u.intent = Intent.ASK_IDEA  # the quick reply that asks for the coach's idea
+        self.route(u, row)
+        return self
+
+    def route(self, u: Understanding, row: flow.Step | None) -> None:
+        p, step = self.p, self.p.step
+        in_review = (step or "").startswith("review")
+        if review.unseen_board_review(self) is not None:
+            review.take_up_board_review(self)
+        elif not in_review and self.running_card() is not None and (
+            u.intent is Intent.REPORT or self.away_long() or (step == "running" and u.intent is Intent.PICK and u.pick == 0)
+        ):
+            review.start(self)
+        elif u.intent is Intent.REPORT and step in (None, "open") and self.running_card() is None:
+            self.say("say.no_experiment")
+            self.ask("strengths_clue", index=CLUES.index("tried"))
+        elif u.intent is Intent.QUESTION and substance(self.msg) >= LONG_ANSWER and (row is not None or step is None):
+            # A long answer that ends with a question ("…, maybe that's normal?"): answer what we
+            # know how to, then take the rest as the answer it also is.
+            if u.topic:
+                self.answer_question(u, back=False)
+            (row.handle if row is not None else steps.on_open)(self)
+        elif u.intent is Intent.QUESTION:
+            self.answer_question(u)
+        elif u.intent is Intent.ASK_IDEA:
+            steps.give_idea(self)
+        elif u.intent is Intent.DISTRESS and not (step or "").startswith("strengths"):  # there, tiredness is an answer
+            self.say("say.distress")
+            self.ask_again(back=step is not None)
+        elif u.intent is Intent.OFF_TOPIC:
+            self.say("say.steer")
+            self.ask_again(back=True)
+        elif u.intent is Intent.CORRECT and (self.designing() or self.running_card()) and step != "card_shrink":
+            steps.correct_card(self)
+        elif u.intent is Intent.DESIGN and not (step or "").startswith(("design", "card", "review")):
+            steps.start_design(self, new_card=True)
+        elif step == "confirm" and row is not None:
+            row.handle(self)  # yes, no, or a new answer in place of the one it checks
+        elif step is not None and substance(self.msg) == 0 and not p.offered and not (row and row.numeric):
+            self.ask_again(other_words=True)  # "3", "…" or an emoji answers no open question
+        elif step is None:
+            if u.intent in (Intent.GREETING, Intent.META, Intent.YES, Intent.NO) or len(self.msg) < 6:
+                self.ask("open")
+            else:
+                steps.on_open(self)
+        elif u.intent is Intent.META:
+            self.ask_again(back=True)
+        elif u.intent in (Intent.YES, Intent.NO) and step not in YES_NO_STEPS:
+            self.ask_again(other_words=True)  # "ㅇㅇ" to an open question answers nothing yet
+        elif u.intent is Intent.DONT_KNOW and not (step == "imitation_capped" and u.pick is not None):
+            steps.dont_know(self, row)
+        elif u.intent is Intent.DISAGREE and (step.startswith(("design", "card")) and p.suggestion is not None):
+            steps.disagree(self)
+        elif row is not None:
+            row.handle(self)
+        else:
+            steps.on_open(self)
+
+    def answer_question(self, u: Understanding, back: bool = True) -> None:
+        """Answer a question to the coach in a few lines, cite the essay, then go back to where we were."""
+        found = answers.answer(u.topic, self.state.language) if u.topic else None
+        if found is not None:
+            self.parts.append(found.text)
+            for pid in found.passages[:1]:
+                passage = quotes.essay_passage(pid)
+                if passage is not None:
+                    self.quote(found.text, passage=passage)
+            if found.topic not in self.p.topics:
+                self.p.topics.append(found.topic)
+        else:
+            self.say("say.unknown_question")
+            if self.quote() is None:
+                self.parts.pop()
+                self.say("say.steer")
+        if not back:
+            return
+        if self.p.step is None:
+            self.ask("open")
+        elif self.p.step == "running":
+            card = self.running_card()
+            if card is not None:
+                self.say("say.still_running", title=card.title, review_on=card.review_on, daily_check=card.daily_check)
+            self.ask("running")
+        else:
+            self.ask_again(back=True)
