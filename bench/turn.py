@@ -6,10 +6,10 @@ Part 1, a real HTTP model: bench/fake_model.py in its own process answers every 
 fixed 200 ms and then streams an 80-word reply at once. For each turn we time, from the call:
   first token  the first piece of the reply reaching the caller
   last token   the last piece of the reply
-  done         the final CoachReply (notes taken, journal written); the next turn starts after it
+  done         the final CoachReply (journal written); the next turn starts after it
 Overhead = time minus the model's 200 ms. A model call made before the reply would count as
-overhead; the coach's note-taking call happens after the reply's last token and is shown as
-"after the reply". The coach runs with the product's defaults (Settings(openai_base_url=...),
+overhead; the coach's note-taking call runs in the background after the reply (bot/notes_worker.py),
+and a session's next turn waits for it (so part 1's turns in a session include it). The coach runs with the product's defaults (Settings(openai_base_url=...),
 its own knowledge base and journal under a temporary COACH_HOME), in 4 sessions whose history
 grows. The baseline is bench/baseline_rag.py's chain on the same server and embeddings. Turns of
 the two alternate, so machine noise hits both alike. The chat messages are 12-90 characters; a
@@ -19,12 +19,14 @@ them, which embeds only itself (bot/retrieval.py).
 
 Part 2, no model time at all: the same turns with LangChain's GenericFakeChatModel, which answers
 instantly, so a whole turn is time spent outside the model (retrieval, prompt, journal, notes).
+
+Part 3, prompt tokens per turn over a 30-turn conversation (bench/prompt_tokens.py); target: turn 30
+costs at most 1.3x turn 8. `--tokens-only` runs just this part (~1 minute).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +34,7 @@ from collections.abc import Callable, Iterator
 from harness import MODEL_LATENCY, Figure, fake_model, ms, p50, percentile, report, temp_home
 
 from bot.testing import DEFAULT_NOTES
-from fake_model import reply_text
+from fake_model import reply_in_kind
 
 MESSAGES = [
     "요즘 팀 선배가 일하는 방식을 그대로 따라 하고 있는데, 점점 제 일 같지가 않아요.",
@@ -76,6 +78,9 @@ def coach_stream(coach, sessions: int | None = 4, prefix: str = "bench") -> Stre
             if kind == "done" and item.error:
                 raise RuntimeError(f"the coach failed: {item.error}: {item.text}")
             yield kind, time.perf_counter() - start
+        # Untimed: the turn's notes land before the next turn, so an instant fake model that answers
+        # in call order (part 2) gets its reply and notes requests in turn.
+        coach.wait_for_notes(timeout=30)
 
     return run
 
@@ -139,18 +144,32 @@ def follow_ups(coach, turns: int) -> tuple[list[float], list[float]]:
 
 
 def fake_chat_model():
-    """Answers instantly: the coaching reply, then the notes, turn after turn."""
+    """Answers instantly, word by word: the notes to a note-taking request, else a coaching reply in
+    the language of the message."""
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
-    return GenericFakeChatModel(messages=itertools.cycle([AIMessage(reply_text()), AIMessage(DEFAULT_NOTES)]))
+    from bot.testing import NOTES_MARKER
+
+    class InKind(GenericFakeChatModel):
+        def _generate(self, messages, *args, **kwargs):
+            said = str(messages[-1].content)
+            text = DEFAULT_NOTES if any(NOTES_MARKER in str(m.content) for m in messages) else reply_in_kind(said)
+            self.messages = iter([AIMessage(text)])
+            return super()._generate(messages, *args, **kwargs)
+
+    return InKind(messages=iter([]))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--turns", type=int, default=40, help="timed turns per figure")
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--tokens-only", action="store_true", help="only part 3: prompt tokens per turn")
     args = parser.parse_args(argv)
+    tokens = token_figures()
+    if args.tokens_only:
+        return report("Prompt tokens per turn (30-turn conversation)", tokens, args.json)
 
     from baseline_rag import rag_chain, vectorstore
 
@@ -188,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         f"done {ms(p50(ours['done']))} (p95 {ms(percentile(ours['done'], 95))})"
     )
     print(f"baseline, from the call: first token p50 {ms(p50(base['first']))}, last token {ms(p50(base['last']))}")
-    print(f"after the reply (notes call incl. its 200 ms, journal): p50 {ms(p50(after))}; done before the next turn: always")
+    print(f"last token -> CoachReply (journal; the notes run afterwards in the background): p50 {ms(p50(after))}")
     print(
         f"180-310-character messages: overhead to the first token p50 {ms(p50(long['coach']['first']) - MODEL_LATENCY)}, "
         f"baseline {ms(p50(long['baseline']['first']) - MODEL_LATENCY)} (the query embedding grows with the message)"
@@ -213,7 +232,18 @@ def main(argv: list[str] | None = None) -> int:
             instant["baseline"]["done"],
         ),
     ]
-    return report(f"Turns (p50 of {args.turns} turns; baseline: bench/baseline_rag.py)", figures, args.json)
+    return report(f"Turns (p50 of {args.turns} turns; baseline: bench/baseline_rag.py)", figures + tokens, args.json)
+
+
+def token_figures() -> list[Figure]:
+    from prompt_tokens import TURNS, prompt_tokens
+
+    per_turn, how = prompt_tokens(MESSAGES, TURNS)
+    print(f"prompt tokens per turn ({how}): " + " ".join(f"{n}:{t}" for n, t in enumerate(per_turn, 1)))
+    first, eighth, last = per_turn[0], per_turn[7], per_turn[-1]
+    print(f"turn 1: {first}, turn 8: {eighth}, turn {len(per_turn)}: {last} ({last / eighth:.2f}x turn 8)")
+    return [Figure(f"prompt tokens at turn {len(per_turn)} vs turn 8", "<= 1.3x", f"{last} tokens",
+                   last <= 1.3 * eighth, f"{eighth} tokens (turn 8)", f"{last / eighth:.2f}×")]
 
 
 if __name__ == "__main__":

@@ -86,14 +86,18 @@ def ask(
     """One turn: send MESSAGE and print the coach's reply."""
     from .journal import InvalidSessionId
 
+    coach = _coach()
     try:
-        reply = _coach().ask(message, session)
+        reply = coach.ask(message, session)
     except InvalidSessionId as exc:
         _fail(str(exc))
     typer.echo(reply.text)
     if reply.sources:
         typer.echo("\nSources: " + ", ".join(p.id for p in reply.sources))
-    typer.echo(f"\n(session {reply.session_id} · {reply.mode} · stage {reply.stage.value})", err=True)
+    # The reply is out; the turn's notes land before the process ends, and the stage reflects them.
+    coach.wait_for_notes(reply.session_id, timeout=2 * coach.settings.notes_timeout + 5)
+    stage = coach.state(reply.session_id).stage if not reply.error else reply.stage
+    typer.echo(f"\n(session {reply.session_id} · {reply.mode} · stage {stage.value})", err=True)
     if reply.error:
         raise typer.Exit(1)
 
@@ -129,8 +133,12 @@ def chat(
         shown, options = "", []
         for item in coach.stream(line, session_id):
             if isinstance(item, CoachReply):
-                if item.text != shown:  # a notice, or the final text differs from what streamed
-                    sys.stdout.write(("\n" if shown else "") + item.text)
+                # What streamed is final text; print only what the final reply adds (a notice, a
+                # note that it broke off), never the reply again.
+                if item.text.startswith(shown):
+                    sys.stdout.write(item.text[len(shown):])
+                elif not shown.strip():
+                    sys.stdout.write(item.text)
                 options = list(item.options)
                 if options:  # quick replies: typing the number picks one, typing words still works
                     sys.stdout.write("\n\n" + _option_line(options))
@@ -139,6 +147,7 @@ def chat(
                 sys.stdout.write(item)
             sys.stdout.flush()
         sys.stdout.write("\n\n")
+    coach.wait_for_notes(session_id, timeout=2 * coach.settings.notes_timeout + 5)  # the last turn's notes
     typer.echo(f"Saved. Resume with: coach chat --session {session_id}")
 
 

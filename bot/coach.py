@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from .journal import Journal, SessionBusy, UnknownSession, check_session_id
 from .people import LOCAL, Owned, Person
 from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Feedback, Review, SessionState, Stage
-from .safety import is_crisis, safety_response
+from .safety import Assessment, assess, distress_acknowledgement, examined
+from .safety.turn import safety_reply
 from .words import message as notice
 
 if TYPE_CHECKING:
@@ -72,7 +73,11 @@ class Coach:
         self._journal = journal
         self._open_lock = threading.Lock()
         self._session_locks: dict[str, threading.Lock] = {}
-        self._chains: tuple[Any, Any] | None = None
+        self._chains: Any = None
+        self._notes: Any = None  # the NotesTaker, made with the first model turn
+        from .notes_worker import NotesWorker
+
+        self._notes_worker = NotesWorker()
         self._guided: Any = None
         self._query_vectors: Any = None
 
@@ -111,6 +116,36 @@ class Coach:
     @llm.setter
     def llm(self, value: BaseChatModel | None) -> None:
         self._llm, self._llm_ready = value, True
+        self._chains = self._notes = None
+
+    def _notes_taker(self) -> Any:
+        """Takes notes with the settings' notes client (short timeout, one retry), or the custom model."""
+        if self._notes is None:
+            with self._open_lock:
+                if self._notes is None:
+                    from .llm import chat_model
+                    from .structured import NotesTaker
+
+                    model = self.llm if self.mode == "custom" else chat_model(self.settings, notes=True)
+                    self._notes = NotesTaker(model, self.settings.structured)
+        return self._notes
+
+    def wait_for_notes(self, session_id: str | None = None, timeout: float | None = None) -> bool:
+        """Block until the notes of the session's last turns (every session's with None) have landed
+        in its state; False if `timeout` seconds passed first. Replies never wait for notes."""
+        return self._notes_worker.wait(session_id, timeout)
+
+    def __enter__(self) -> Coach:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Notes run on background threads, and once the interpreter starts shutting down no thread
+        # can start the model call: a script that ends right after its last `ask` would lose them.
+        self.wait_for_notes(timeout=2 * self.settings.notes_timeout + 5)
+
+    def notes_pending(self, session_id: str) -> bool:
+        """Whether notes of this session are still being taken (its state will change when they land)."""
+        return self._notes_worker.pending(session_id)
 
     @property
     def guided(self) -> bool:
@@ -144,6 +179,11 @@ class Coach:
                 if self._query_vectors is None:
                     self._query_vectors = SessionQueryVectors(knowledge.embeddings.embed_query)
         return self._query_vectors
+
+    def message_vector(self, session_id: str, text: str) -> list[float]:
+        """The message's e5 query vector, embedded once a turn and kept with the session's query
+        vectors, so safety and the retrieval that follows share it."""
+        return self._session_vectors().vector(session_id, text)
 
     def passages_for(
         self,
@@ -191,7 +231,8 @@ class Coach:
         """Open the stores, load the embedding model (every copy) and make the model client now rather than on the first message."""
         self.knowledge.warm_up()
         _ = self.journal
-        _ = self.llm
+        if self.llm is not None:
+            self._notes_taker().warm_up()
 
     def _session_lock(self, session_id: str) -> threading.Lock:
         with self._open_lock:
@@ -361,15 +402,25 @@ class Coach:
             if owner != person.key and not (owner is None and person == LOCAL):
                 raise UnknownSession(session_id)
             owned = Owned(session_id, person)
+        reply = None
+        # The session's lock, once the notes of its previous turn have landed (bounded by their timeouts).
+        wait = 2 * self.settings.notes_timeout + 5
         with ExitStack() as held:
-            held.enter_context(self._session_lock(owned))
+            held.enter_context(self._notes_worker.lock_after_notes(owned, self._session_lock(owned), wait))
             try:  # another process (a web tab, `coach chat`) may be mid-turn on this session
                 held.enter_context(self.journal.claim(owned))
             except SessionBusy:
                 state = self.state(owned)
-                yield self._notice(state, notice(state.language, "busy"), "busy")
-                return
-            yield from self._turn(message, owned)
+                reply = self._notice(state, notice(state.language, "busy"), "busy")
+            else:
+                for item in self._turn(message, owned):
+                    if isinstance(item, CoachReply):
+                        reply = item
+                    else:
+                        yield item
+        # Outside the lock and the claim, so the turn's notes can land while the caller reads the reply.
+        if reply is not None:
+            yield reply
 
     def _turn(self, raw: str, session_id: str) -> Iterator[str | CoachReply]:
         from .language import detect_language
@@ -383,35 +434,55 @@ class Coach:
         if not text:
             yield self._notice(state, notice(state.language, "empty"), error="empty")
             return
-        history = self.journal.messages(session_id, limit=self.settings.history_turns)
-        crisis = is_crisis(text)
-        # A crisis is answered however long the message is; a length complaint would be the wrong reply.
-        if len(text) > self.settings.max_message_chars and not crisis:
+        # Turns, not messages; a few more for turns that failed (their words fold into the next message).
+        history = self.journal.messages(session_id, limit=2 * self.settings.history_turns + 4)
+        last_seen = history[-1].created_at if history else None
+        limit = self.settings.max_message_chars
+        # The length limit first; a too-long message is still read for danger, up to the limit
+        # (its opening and closing halves), and danger is answered however long it is.
+        safety = self._assess(session_id, state, examined(text, limit)) if len(text) > limit else None
+        if safety is not None and safety.level == "none":
             # Kept whole in the journal, never sent to the model.
             self.journal.append(session_id, ChatMessage(role="user", content=text, status="error"), state)
-            limit = self.settings.max_message_chars
             yield self._notice(state, notice(state.language, "too_long", length=len(text), limit=limit), "too_long")
             return
         self.journal.append(session_id, ChatMessage(role="user", content=text), state)
         history = [m for m in history if m.status != "error"]
-
-        if crisis:
-            reply_text = safety_response(state.language)
+        safety = safety or self._assess(session_id, state, text)
+        answered = safety_reply(state, text, safety, last_seen)
+        if answered is not None:
+            reply_text, stopped = answered
             yield reply_text
-            yield self._finish(state, reply_text, [], stage=Stage.SAFETY)
+            yield self._finish(state, reply_text, [], stage=Stage.SAFETY if stopped else None)
             return
+        preface = distress_acknowledgement(state.language, text) if safety.distress else ""
         try:
             if self.guided:
-                yield from self._guided_turn(state, text, history)
+                yield from self._guided_turn(state, text, history, preface)
             else:
-                yield from self._model_turn(state, text, history)
+                yield from self._model_turn(state, text, history, preface)
         except Exception as exc:  # the person gets a readable message; the log gets the details
             log.exception("turn failed in session %s", session_id)
             yield self._notice(state, notice(state.language, "internal", kind=type(exc).__name__), "internal")
 
-    def _guided_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
+    def _assess(self, session_id: str, state: SessionState, text: str) -> Assessment:
+        """The message's safety reading, from its query vector (computed once, reused by retrieval)."""
+        from knowledge.embeddings import MODEL_ID
+
+        vector = None
+        try:
+            if getattr(self.knowledge.embeddings, "model_id", None) == MODEL_ID:
+                vector = self.message_vector(session_id, text)
+        except Exception:  # safety still reads the message (bot.safety embeds it, or the lexicon alone)
+            log.warning("could not embed the message of session %s for safety", session_id, exc_info=True)
+        return assess(text, state.language, vector=vector)
+
+    def _guided_turn(
+        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
+    ) -> Iterator[str | CoachReply]:
         """The guided offline coach: it reads the message with the knowledge base's embeddings and
-        quotes through passages_for; its quick replies travel on the reply's `options`."""
+        quotes through passages_for; its quick replies travel on the reply's `options`. `preface` is
+        the safety step's acknowledgement of distress, said first."""
         from .guided import GuidedCoach
 
         if self._guided is None:
@@ -420,67 +491,82 @@ class Coach:
                 if self._guided is None:
                     self._guided = GuidedCoach(passages_for=self.passages_for, embed=embed)
         turn = self._guided.reply(state, text, history)
-        yield turn.text
-        reply = self._finish(state, turn.text, turn.sources)
+        reply_text = _prefaced(preface, turn.text)
+        yield reply_text
+        reply = self._finish(state, reply_text, turn.sources)
         yield reply.model_copy(update={"options": turn.options})
 
-    def _model_turn(self, state: SessionState, text: str, history: list[ChatMessage]) -> Iterator[str | CoachReply]:
-        from .chain import keep_real_citations, notes_chain, reply_chain
-        from .notes import apply_notes
+    def _model_turn(
+        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
+    ) -> Iterator[str | CoachReply]:
+        """The reply streams (checked as it goes: citations, language); it is final at its last token.
+        Notes are taken afterwards, off the person's path (bot/notes_worker.py). `preface` (the safety
+        step's acknowledgement of distress) opens the reply; the model is told it is there."""
+        from .chain import reply_chain
+        from .language import detect_language
+        from .model_reply import ReplyRun
+        from .models import now
+        from .prompt_state import stage_hint
 
         if self._chains is None:
-            self._chains = (reply_chain(self.llm, self.retrieve, self.settings.retrieval_k), notes_chain(self.llm))
-        replying, noting = self._chains
-        passages: list[Passage] = []
-        pieces: list[str] = []
-        finished = broken = False
-        try:
-            for chunk in replying.stream({"message": text, "history": history, "state": state}):
-                if "passages" in chunk:
-                    passages = chunk["passages"]
-                if "reply" in chunk:
-                    finished = finished or bool(chunk["reply"].response_metadata.get("finish_reason"))
-                    piece = chunk["reply"].content
-                    if isinstance(piece, str) and piece:
-                        pieces.append(piece)
-                        yield piece
-        except Exception as exc:
-            if not pieces:
-                yield self._notice(state, self._model_error(exc, state.language), type(exc).__name__)
-                return
-            broken = True
-        # OpenAI-style servers end a stream with a finish reason; without one it broke off.
-        if pieces and (broken or (not finished and self.mode in ("openai", "compatible"))):
-            partial = "".join(pieces).rstrip() + "\n\n" + notice(state.language, "partial")
-            yield self._finish(state, partial, passages, status="partial")
+            self._chains = reply_chain(self.llm, self.retrieve, self.settings.retrieval_k)
+        request = {
+            "message": text, "history": history, "state": state, "turns": self.settings.history_turns,
+            "stage": stage_hint(state, history, now()), "acknowledged": preface,
+        }
+        # Only a message that says which language it is in makes a reply in the other one wrong.
+        expected = state.language if detect_language(text, default=None) is not None else None  # type: ignore[arg-type]
+        run = ReplyRun(self._chains, request, expected, strict_end=self.mode in ("openai", "compatible"))
+        for i, piece in enumerate(run.stream()):
+            yield f"{preface}\n\n{piece}" if preface and i == 0 else piece
+        if run.error is not None:
+            yield self._notice(state, self._model_error(run.error, state.language), type(run.error).__name__)
             return
-        reply_text = keep_real_citations("".join(pieces), passages).strip()
-        try:
-            notes = noting.invoke({"message": text, "reply": reply_text, "state": state})
-        except Exception:  # notes are a bonus; the reply already reached the person
-            log.warning("could not take notes for session %s", state.session_id, exc_info=True)
-            notes = None
-        if notes is not None:
-            apply_notes(state, notes, [p.id for p in passages])
-        yield self._finish(state, reply_text, passages)
+        if run.partial:
+            partial = _prefaced(preface, run.text.rstrip()) + "\n\n" + notice(state.language, "partial")
+            yield self._finish(state, partial, run.passages, status="partial")
+            return
+        if not run.text:
+            kind = "refused" if run.refused else "no_reply"
+            yield self._notice(state, notice(state.language, kind), kind)
+            return
+        reply = self._finish(state, _prefaced(preface, run.text), run.passages)
+        self._notes_later(state, text, run.text, history, [p.id for p in run.passages])
+        yield reply
+
+    def _notes_later(self, state: SessionState, text: str, reply: str, history: list[ChatMessage], passage_ids: list[str]) -> None:
+        """Queue the turn's notes; they land in the state saved after the reply, under the session lock,
+        so a change made meanwhile (a review recorded on the board) is kept."""
+        from .chain import notes_messages
+        from .notes import apply_notes
+
+        earlier = [m for m in history if m.status == "ok"][-2:]
+        messages = notes_messages(state, text, reply, earlier)
+        session_id = state.session_id
+
+        def take() -> None:
+            where = f" for session {session_id}"
+            try:
+                notes = self._notes_taker().take(messages, where)
+            except Exception as exc:  # notes are a bonus; the reply already reached the person
+                log.warning("notes%s dropped: the model call failed (%s: %s)", where, type(exc).__name__, exc)
+                return
+            if notes is None:
+                return
+            # Under the session's claim too: a forget meanwhile drops the claim, and the save is refused.
+            with self._session_lock(session_id), self.journal.claim(session_id):
+                current = self.journal.load(session_id)
+                if current is None:  # forgotten meanwhile
+                    return
+                apply_notes(current, notes, passage_ids)
+                self.journal.save(current)
+
+        self._notes_worker.submit(session_id, take)
 
     def _model_error(self, exc: Exception, language: str) -> str:
-        import openai
+        from .model_errors import explain
 
-        if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
-            return notice(language, "auth")
-        if isinstance(exc, openai.RateLimitError):
-            return notice(language, "rate_limited")
-        if isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
-            return notice(language, "server_error", status=exc.status_code)
-        if isinstance(exc, openai.APITimeoutError):
-            return notice(language, "timeout", timeout=self.settings.timeout)
-        if isinstance(exc, openai.APIConnectionError):
-            from .llm import public_url
-
-            where = public_url(self.settings.openai_base_url) or "api.openai.com"
-            return notice(language, "unreachable", where=where)
-        return notice(language, "model_error", kind=type(exc).__name__)
+        return explain(exc, self.settings, language, self._llm)
 
     # -- replies -----------------------------------------------------------------------------
 
@@ -516,6 +602,10 @@ class Coach:
             language=state.language,
             **fields,
         )
+
+
+def _prefaced(preface: str, text: str) -> str:
+    return f"{preface}\n\n{text}" if preface and text else text
 
 
 _default: Coach | None = None

@@ -51,6 +51,13 @@ class Review(BaseModel):
     date: dt.date = Field(default_factory=lambda: now().date())
 
 
+class ImitationCheck(BaseModel):
+    """The imitation check's result: whose playbook the user follows, and whether they are still early."""
+
+    playbook: str = ""
+    verdict: Literal["early", "past_base"] | None = None
+
+
 ExperimentStatus = Literal["proposed", "running", "reviewed"]
 
 CARD_FIELDS = (
@@ -98,6 +105,18 @@ class ExperimentCard(BaseModel):
         return not self.missing() and (self.confidence or 0) >= 7
 
 
+class SafetyFollowUp(BaseModel):
+    """A safety question the coach asked: the next message is read as its answer (COACHING.md, Safety).
+
+    `question` is "harm" for "are you thinking about ending your life or hurting yourself?" (yes is
+    not safe) and "safe" for "are you safe right now?" (yes is safe)."""
+
+    level: Literal["crisis", "concern", "return"]
+    question: Literal["harm", "safe"]
+    words: str = Field(default="", description="the person's words the check-in named")
+    asked_at: datetime = Field(default_factory=now)
+
+
 class SessionState(BaseModel):
     """Everything the coach knows about one conversation besides its messages."""
 
@@ -106,9 +125,13 @@ class SessionState(BaseModel):
     stage: Stage = Stage.OPEN
     strengths: list[Strength] = Field(default_factory=list)
     experiments: list[ExperimentCard] = Field(default_factory=list)
+    imitation: ImitationCheck | None = None
     # Where the guided offline mode stands (old dict-shaped rows are migrated on load).
     guided: Progress = Field(default_factory=Progress)
     offline_notice_shown: bool = False
+    # The safety question awaiting its answer, and when the session last got the crisis response.
+    safety: SafetyFollowUp | None = None
+    crisis_at: datetime | None = None
     created_at: datetime = Field(default_factory=now)
     # The person key of the session's owner (bot/people.py); the journal's column is the authority.
     owner: str = "local"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 
@@ -27,7 +28,15 @@ class Settings(KnowledgeSettings):
     timeout: float = Field(default=60.0, gt=0, description="seconds to wait for the model")
     max_retries: int = Field(default=2, ge=0, le=10)
     retrieval_k: int = Field(default=4, ge=1, le=20)
-    history_turns: int = Field(default=12, ge=1, le=200, description="messages of history sent to the model")
+    history_turns: int = Field(
+        default=6, ge=1, le=100, description="turns (a user message and the reply) of history sent to the model"
+    )
+    max_reply_tokens: int = Field(default=500, ge=16, le=32000, description="max_tokens of a reply (COACH_MAX_REPLY_TOKENS)")
+    notes_max_tokens: int = Field(default=800, ge=64, le=32000, description="max_tokens of the note-taking answer")
+    notes_timeout: float = Field(default=15.0, gt=0, description="seconds for the note-taking call (COACH_NOTES_TIMEOUT)")
+    structured: Literal["auto", "json_schema", "tools", "json", "text"] = Field(
+        default="auto", description="how notes are asked for (COACH_STRUCTURED); auto finds what the server accepts"
+    )
     max_message_chars: int = Field(default=8000, ge=100)
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)

@@ -6,6 +6,8 @@ import os
 import uuid
 from pathlib import Path
 
+from .private import tighten_tree, write_private
+
 GENERATION_FILE = "store-generation"
 
 
@@ -31,6 +33,8 @@ class Generation:
 
     def bump(self) -> None:
         tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}")
-        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+        write_private(tmp, uuid.uuid4().hex)
         os.replace(tmp, self.path)  # a new inode: a reader never mistakes it for the old one
+        # The write that bumped it may have made new segment files: they are the owner's only too.
+        tighten_tree(self.path.parent)
         self.seen()

@@ -27,7 +27,7 @@ from bot import Coach, CoachReply, Review
 from bot.coach import clean_message, new_session_id
 from bot.language import detect_language
 from bot.people import Access, Owned
-from bot.safety import is_crisis
+from bot.safety import assess, examined
 from bot.words import message as notice
 from knowledge.private import private_dir
 
@@ -169,7 +169,8 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             limit = coach.settings.max_message_chars
             if not text:
                 return views.words(lang)["input"]["empty"]
-            if len(text) > limit and not is_crisis(text):  # a crisis is answered however long
+            # As the coach does: danger (crisis or concern) is answered however long the message is.
+            if len(text) > limit and assess(examined(text, limit)).level == "none":
                 return views.words(lang)["input"]["too_long"].format(length=len(text), limit=limit)
             return None
 
@@ -242,6 +243,20 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                 log.exception("could not refresh panels for session %s", session_id)
                 yield {chatbot: chat}
 
+        def notes_landed(session_id, token, request: gr.Request):
+            """After a turn: the side panels again once its notes (taken after the reply) have landed."""
+            person = person_of(request, token)
+            session_id = ctx.owned(session_id, person)
+            if not session_id:
+                return gr.skip()
+            # Refreshed even when nothing is pending: the notes may have landed just after `respond` read the state.
+            coach.wait_for_notes(session_id, timeout=2 * coach.settings.notes_timeout + 5)
+            try:
+                return panels(session_id, person, request)
+            except Exception:
+                log.exception("could not refresh panels for session %s", session_id)
+                return gr.skip()
+
         def ready():
             return gr.Textbox(interactive=True, submit_btn=True, stop_btn=False)
 
@@ -263,6 +278,8 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
                 **HIDDEN,
             )
             turn.then(ready, None, textbox, queue=False, **HIDDEN).then(None, None, None, js=FOCUS_INPUT, **HIDDEN)
+            # The reply is final at its last token; the side panels follow when the turn's notes land.
+            turn.then(notes_landed, [session, guest], panel_outputs, show_progress="hidden", **HIDDEN)
             turns.append(turn)
         textbox.stop(None, None, None, cancels=turns, **HIDDEN)
 

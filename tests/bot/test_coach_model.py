@@ -9,6 +9,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from bot import Coach, CoachReply, Stage
 from bot.models import ChatMessage
 from bot.retrieval import retrieval_texts
+from bot.testing import split_system
 
 REPLY = "남의 틀을 따라가면 한계가 있다고 에세이는 말해요 [{pid}]. 당신이 남들보다 즐기는 일은 뭔가요?"
 NOTES_STRENGTH = json.dumps(
@@ -44,18 +45,20 @@ def test_prompt_holds_passages_history_profile_and_stage(make_coach, recording_l
     coach.ask("I keep copying my senior's way of writing design docs", "s1")
 
     messages = llm.calls[2]  # the second turn's reply call
-    instructions, material = messages[0], messages[1]
-    assert isinstance(instructions, SystemMessage) and isinstance(material, SystemMessage)
-    assert "Current stage: strengths" in instructions.content
-    assert "clues, not labels" in instructions.content  # the strengths stage's instructions
+    assert isinstance(messages[0], SystemMessage)
+    assert not any(isinstance(m, SystemMessage) for m in messages[1:])  # one system message
+    instructions, material = split_system(messages[0])
+    assert "Where the conversation seems to be: strengths" in instructions
+    assert "Look for what is the user's own: clues, not labels" in instructions  # the strengths stage's hint
+    assert "Imitation check" in instructions and "Review (when the user comes back" in instructions  # the whole arc
     earlier = coach.history("s1")[:2]  # the turn before: what retrieval read the message with
     expected = first_ids(coach, "I keep copying my senior's way of writing design docs", earlier, "strengths")
     for pid in expected:
-        assert f'<passage id="{pid}"' in material.content
-    assert "raw data reading" in material.content  # the profile
-    assert [type(m) for m in messages[2:]] == [HumanMessage, AIMessage, HumanMessage]
-    assert messages[2].content == "I read logs for fun, nobody else on my team does"
-    assert messages[3].content == "Tell me more."
+        assert f'<passage id="{pid}"' in material
+    assert 'Strengths: "raw data reading".' in material  # the profile, as a state line
+    assert [type(m) for m in messages[1:]] == [HumanMessage, AIMessage, HumanMessage]
+    assert messages[1].content == "I read logs for fun, nobody else on my team does"
+    assert messages[2].content == "Tell me more."
     assert messages[-1].content == "I keep copying my senior's way of writing design docs"
 
 
@@ -87,12 +90,15 @@ def test_notes_become_stored_strengths_and_cards(make_coach, recording_llm, sett
     notes_card = json.dumps({"strengths": [], "experiment": CARD, "experiment_agreed": True, "stage": "design"})
     llm = recording_llm(["Noted.", NOTES_STRENGTH, "Card ready.", notes_card])
     coach = make_coach(llm=llm)
-    first = coach.ask("I read logs for fun", "s1")
+    coach.ask("I read logs for fun", "s1")
+    assert coach.wait_for_notes("s1", timeout=10)  # notes land after the reply, in the background
+    first = coach.state("s1")
     assert [s.name for s in first.strengths] == ["raw data reading"]
     assert first.stage is Stage.STRENGTHS
     second = coach.ask("Yes, let's run the log-reading hour for a week, I'm 8/10 sure", "s1")
+    assert coach.wait_for_notes("s1", timeout=10)
 
-    card = second.experiments[0]
+    card = coach.state("s1").experiments[0]
     assert card.title == "Log-reading hour" and card.duration_days == 7 and card.confidence == 8
     assert card.status == "running" and card.complete
     assert card.review_on is not None
@@ -107,7 +113,9 @@ def test_notes_become_stored_strengths_and_cards(make_coach, recording_llm, sett
 def test_unusable_notes_change_nothing(make_coach, recording_llm):
     coach = make_coach(llm=recording_llm(["Hello.", "I am not JSON at all"]))
     reply = coach.ask("hi", "s1")
-    assert reply.error is None and reply.strengths == [] and reply.experiments == []
+    assert coach.wait_for_notes("s1", timeout=10)
+    state = coach.state("s1")
+    assert reply.error is None and state.strengths == [] and state.experiments == []
 
 
 def test_resume_in_a_new_coach_continues_the_conversation(settings, knowledge_base, recording_llm):
@@ -118,7 +126,7 @@ def test_resume_in_a_new_coach_continues_the_conversation(settings, knowledge_ba
     second = Coach(llm=llm, knowledge=knowledge_base, settings=settings)
     reply = second.ask("It's my boss's playbook", "resume-me")
     sent = llm.calls[0]
-    assert [m.content for m in sent[2:]] == [
+    assert [m.content for m in sent[1:]] == [
         "I want to stop copying my boss",
         "What brings you here?",
         "It's my boss's playbook",
@@ -150,8 +158,9 @@ def test_follow_up_question_retrieves_like_the_original(make_coach, recording_ll
 def test_each_session_keeps_its_own_state(make_coach, recording_llm):
     coach = make_coach(llm=recording_llm(["ok", NOTES_STRENGTH, "ok", "{}"]))
     coach.ask("I read logs for fun", "alice")
-    bob = coach.ask("hello", "bob")
-    assert bob.strengths == [] and coach.state("alice").strengths
+    coach.ask("hello", "bob")
+    assert coach.wait_for_notes(timeout=10)
+    assert coach.state("bob").strengths == [] and coach.state("alice").strengths
 
 
 def test_a_custom_model_that_fails_mid_stream_keeps_and_marks_the_partial_text(make_coach):

@@ -1,30 +1,26 @@
 """Crisis messages get the safety response instead of coaching (and the model is not called);
-figures of speech that only sound dark are coached as usual."""
+indirect ones get the concern check-in; figures of speech that only sound dark are coached as usual."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.models import Stage
-from bot.safety import is_crisis, safety_response
+from bot.safety import assess, is_crisis, safety_response
+from bot.words import load
 
 from hardening_support import NO_NOTES
 
 CRISIS_EN = [
     "I want to kill myself",
     "I've been thinking about suicide a lot lately",
-    "I don’t want to live anymore",  # typographic apostrophe, as phones type it
     "I want to end my life",
-    "Honestly everyone would be better off without me",
     "I've been cutting myself again",
     "I just want to die",
     "I'm thinking of ending it all",
     "I wish I were dead",
-    "I want to go to sleep and never wake up",
     "I have pills saved up and I'm planning to take them all tonight",
     "I keep thinking about jumping off the bridge near my office",
-    "I don't see any reason to keep living",
-    "I can't go on anymore",
     "I'm going to hurt someone at work tomorrow",
     "I want to kill my manager, I have thought about how",
     "My husband hits me when he's drunk",
@@ -35,24 +31,34 @@ CRISIS_EN = [
 CRISIS_KO = [
     "죽고 싶어요",
     "요즘 자살 생각이 자꾸 들어요",
-    "더 이상 살고 싶지 않아요",
-    "그냥 사라지고 싶어요",
     "목숨을 끊고 싶다는 생각을 해요",
     "요즘 다시 자해를 하고 있어요",
     "손목을 그었어요",
     "약을 모아두었어요. 오늘 밤 다 먹으려고요",
     "모든 걸 끝내고 싶어요",
-    "제가 없어지면 다들 편할 거예요",
     "죽는 게 나을 것 같아요",
     "극단적인 선택을 하고 싶어요",
     "유서를 써 두었어요",
-    "그만 살고 싶어요",
     "옥상에서 뛰어내릴까 생각했어요",
     "팀장을 죽여버리고 싶어요",
     "그 사람을 칼로 찔러버리고 싶어요",
     "남편이 술만 마시면 저를 때려요",
     "아빠한테 맞고 살아요",
     "집에서 학대를 당하고 있어요",
+]
+# Indirect words (COACHING.md's "concern" tier): a direct, warm check-in, not the crisis response.
+CONCERN_EN = [
+    "I don’t want to live anymore",  # typographic apostrophe, as phones type it
+    "Honestly everyone would be better off without me",
+    "I want to go to sleep and never wake up",
+    "I don't see any reason to keep living",
+    "I can't go on anymore",
+]
+CONCERN_KO = [
+    "더 이상 살고 싶지 않아요",
+    "그냥 사라지고 싶어요",
+    "제가 없어지면 다들 편할 거예요",
+    "그만 살고 싶어요",
 ]
 FIGURES_EN = [
     "This deadline is killing me",
@@ -102,9 +108,14 @@ def test_crisis_phrasings_are_recognised(text):
     assert is_crisis(text)
 
 
+@pytest.mark.parametrize("text", CONCERN_EN + CONCERN_KO)
+def test_indirect_phrasings_get_at_least_a_check_in(text):
+    assert assess(text).level in ("concern", "crisis")
+
+
 @pytest.mark.parametrize("text", FIGURES_EN + FIGURES_KO)
 def test_figures_of_speech_are_not_alarms(text):
-    assert not is_crisis(text)
+    assert assess(text).level == "none"
 
 
 def test_a_figure_does_not_hide_a_real_crisis_in_the_same_message():
@@ -148,11 +159,16 @@ def test_a_crisis_in_a_very_long_message_is_not_answered_with_a_length_complaint
 
 @pytest.mark.parametrize(("texts", "language"), [(FIGURES_EN, "en"), (FIGURES_KO, "ko")])
 def test_figures_of_speech_are_coached(make_coach, recording_llm, texts, language):
-    llm = recording_llm(["What would make this week feel like your own?", NO_NOTES])
+    # A reply in the person's language (one in the other language would be asked for again).
+    coaching = {"en": "What would make this week feel like your own?", "ko": "이번 주를 당신만의 한 주로 만들려면 무엇이 필요할까요?"}
+    llm = recording_llm([coaching[language], NO_NOTES])
     coach = make_coach(llm)
     for i, text in enumerate(texts):
         reply = coach.ask(text, f"figure-{language}-{i}")
-        assert reply.stage is not Stage.SAFETY and reply.text == "What would make this week feel like your own?", text
+        # Coached; workload hyperbole may open with one acknowledging sentence (the distress tier).
+        assert reply.stage is not Stage.SAFETY and reply.text.endswith(coaching[language]), text
+        assert reply.text.count("\n\n") <= 1, text
+    assert coach.wait_for_notes(timeout=10)  # notes are taken after each reply, in the background
     assert len(llm.calls) == 2 * len(texts)  # one reply and one note-taking call per message
 
 
@@ -160,8 +176,14 @@ def test_a_safety_turn_is_followed_by_normal_coaching_when_the_person_moves_on(m
     llm = recording_llm(["Thank you for telling me. What brings you here today?", NO_NOTES])
     coach = make_coach(llm)
     assert coach.ask("I want to kill myself", "after").stage is Stage.SAFETY
+    # The next message answers the safety question (COACHING.md): reaching out is safe, and the
+    # coach is glad and offers to go on, without coaching yet.
     reply = coach.ask("Thanks. I called someone. Can we talk about my career now?", "after")
-    assert reply.stage is not Stage.SAFETY and reply.text.startswith("Thank you")
+    safe_replies = [t.strip() for t in load("safety")["safe"]["en"]]
+    assert reply.stage is not Stage.SAFETY and reply.text in safe_replies and llm.calls == []
+    reply = coach.ask("I'm a designer and I keep copying other people's portfolios.", "after")
+    assert reply.text.startswith("Thank you")
+    assert coach.wait_for_notes("after", timeout=10)  # the notes come after the reply
     assert len(llm.calls) == 2
 
 

@@ -125,8 +125,10 @@ def test_connection_refused(model_coach, fake_openai, caplog, language):
     server = fake_openai(reply=HEALTHY)
     switched = model_coach(server.url)
     _next_turn_works(switched, reply.session_id)
-    sent = [m["content"] for m in server.chat_requests()[0]["messages"]]
-    assert SAID[language] in sent
+    sent = server.chat_requests()[0]["messages"]
+    # The failed turn's words are folded into the resend: one user message, roles still alternate.
+    assert [m["role"] for m in sent] == ["system", "user"]
+    assert sent[-1]["content"].startswith(SAID[language]) and sent[-1]["content"].endswith("What should I try next?")
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
@@ -182,6 +184,7 @@ def test_the_reply_and_the_notes_both_carry_the_key(model_coach, fake_openai):
     coach = model_coach(server.url)
     reply = coach.ask(SAID["en"], "keyed")
     assert reply.error is None and reply.text == HEALTHY
+    assert coach.wait_for_notes("keyed", timeout=10)  # notes are taken after the reply
     streamed = [r.get("stream") for r in server.requests]
     assert streamed == [True, False]  # the reply streams, the notes come in one response
     assert [h["authorization"] for h in server.headers] == [f"Bearer {SECRET}"] * 2

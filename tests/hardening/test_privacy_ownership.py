@@ -223,6 +223,7 @@ def test_the_python_api_answers_someone_elses_id_as_a_nonexistent_one(coach):
 
     alice, bob = Person.user("alice"), Person.user("bob")
     sid = coach.ask(DIARY, person=alice).session_id
+    assert coach.wait_for_notes(sid, timeout=30)  # the card comes with the turn's notes, after the reply
     card = coach.state(sid, alice).experiments[0]
     missing = "e" * 32
     for probe in (sid, missing):

@@ -22,6 +22,7 @@ TURNS = 5
 SCRIPT = textwrap.dedent(
     """
     import os, sys, time
+    from types import SimpleNamespace
     from pathlib import Path
     from langchain_core.embeddings import DeterministicFakeEmbedding
     from bot import Coach
@@ -30,6 +31,8 @@ SCRIPT = textwrap.dedent(
     class NoKnowledge:  # this test is about the journal; the essay store is not shared between processes
         embeddings = DeterministicFakeEmbedding(size=8)
         def search_by_vector(self, vector, k=4): return []
+        def search_views(self, vector, k=4, **context): return []
+        def views(self): return SimpleNamespace(lexical=None, tokenize=None, ids=[])
         def search(self, query, k=4): return []
         def get(self, ids): return []
 
@@ -41,6 +44,7 @@ SCRIPT = textwrap.dedent(
     for t in range(int(sys.argv[5])):
         reply = coach.ask(f"Process {me} turn {t}: my marker is p{me}t{t}.", "shared-session")
         assert reply.error is None, reply.text
+    coach.wait_for_notes()  # as `coach ask` does before it exits: notes land after the reply
     print("done", me)
     """
 )

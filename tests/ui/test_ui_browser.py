@@ -72,11 +72,13 @@ def test_a_whole_coaching_session_in_the_browser(chromium, serve, canned_coach, 
     first = canned_coach.passages(cited[:1])[0]
     assert first.text.splitlines()[0].strip() in bubble.locator(".coach-passage").first.inner_text()
 
-    # Strengths and the proposed card, as the coach understood them.
+    # Strengths and the proposed card, as the coach understood them: the panels follow the turn's
+    # notes, which are taken after the reply.
     page.get_by_role("tab", name="Strengths").click()
-    assert "원본 데이터를 오래 들여다보기" in page.inner_text("#coach-strengths")
+    page.locator("#coach-strengths", has_text="원본 데이터를 오래 들여다보기").wait_for(timeout=10_000)
     page.get_by_role("tab", name="Experiments").click()
     board = page.locator("#coach-board")
+    page.locator("#coach-board", has_text="티켓 20개 직접 읽기").wait_for(timeout=10_000)
     assert "티켓 20개 직접 읽기" in board.inner_text()
     assert board.locator(".coach-status-proposed").count() == 1
 
@@ -192,7 +194,8 @@ def test_empty_message_gets_a_reason_beside_the_box(chromium, serve, canned_coac
 
 def test_stop_ends_the_turn_and_the_session_goes_on(chromium, serve, make_coach, recording_llm):
     slow = "천천히 생각해 볼게요. " * 40
-    coach = make_coach(llm=recording_llm([slow, "두 번째 답이에요."], sleep=0.02))
+    # Replies and notes alternate in the list; the stopped turn takes no notes.
+    coach = make_coach(llm=recording_llm([slow, "{}", "두 번째 답이에요.", "{}"], sleep=0.02))
     url = serve(coach)
     context = chromium.new_context()
     page = open_page(context, url)

@@ -1,0 +1,154 @@
+"""Safety, checked on every message before anything else (COACHING.md, "Safety").
+
+    from bot.safety import assess
+    assess("Honestly, I don't want to be here anymore").level   # "concern"
+
+Two signals: the lexicon (plain danger words, exact; bot/text/safety.toml) and a classifier over
+the message's multilingual-e5 query vector (bot/safety/classifier.py). `assess` reads at most
+`limit` characters (the opening and the closing half of a longer text), so it is linear in what
+it reads and never in the whole of a huge message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from . import lexicon
+from .replies import (
+    concern_response,
+    distress_acknowledgement,
+    prompt_rules,
+    response_again,
+    return_check_in,
+    safe_reply,
+    safety_response,
+)
+
+log = logging.getLogger(__name__)
+
+Level = Literal["none", "concern", "crisis"]
+# What assess() reads of a message: its opening and closing halves past this many characters.
+MAX_CHARS = 8000
+# A message holding a known figure of speech ("cut myself some slack", "배고파 죽겠다") and no
+# danger words outside it needs the classifier this sure before it is a concern or a crisis:
+# such figures sit close to real danger in the embedding space.
+FIGURE_BAR = 0.9
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The safety reading of one message.
+
+    `level` decides what the coach does; `distress` (burnout or exhaustion without danger) gets an
+    acknowledgement before coaching; `words` are the words that matched the lexicon, if any;
+    `danger` and `crisis_score` are the classifier's probabilities (None when it did not run).
+    """
+
+    level: Level
+    distress: bool = False
+    words: str = ""
+    danger: float | None = None
+    crisis_score: float | None = None
+    source: Literal["lexicon", "classifier", "both", "none"] = "none"
+
+
+def examined(text: str, limit: int = MAX_CHARS) -> str:
+    """The part of a message that safety reads: all of it, or its opening and closing halves."""
+    if len(text) <= limit:
+        return text
+    half = max(limit // 2, 1)
+    return text[:half] + "\n" + text[-half:]
+
+
+def assess(
+    text: str, language: str | None = None, *, vector: list[float] | None = None, limit: int = MAX_CHARS
+) -> Assessment:
+    """The message's safety level. `vector` is its e5 query embedding if the turn already has it;
+    without one, the bundled model embeds the examined text. `language` is accepted for callers
+    that know it; both signals read Korean and English alike."""
+    from .classifier import classifier, cue_features, embed
+
+    text = examined(text or "", limit)
+    normalised = lexicon.normalise(text)
+    hit = lexicon.match(normalised)
+    if hit.level == "crisis":
+        return Assessment("crisis", words=hit.words, source="lexicon")
+    if not text.strip():
+        return Assessment("none")
+    model = classifier()
+    if vector is None or len(vector) != model.dimension:
+        try:
+            vector = embed(text)
+        except Exception:  # without the model, the lexicon still answers; safety must not fail the turn
+            log.warning("safety: could not embed the message; the lexicon alone decides", exc_info=True)
+            return Assessment(hit.level, hit.distress, hit.words, source="lexicon" if hit.level != "none" else "none")
+    scores = model.scores(vector, cue_features(normalised, hit.level, hit.figure))
+    danger = scores.danger
+    crisis_bar, danger_bar = model.crisis_threshold, model.danger_threshold
+    if hit.figure and hit.level == "none":
+        crisis_bar, danger_bar = max(crisis_bar, FIGURE_BAR), max(danger_bar, FIGURE_BAR)
+    if scores.crisis >= crisis_bar:
+        level: Level = "crisis"
+    elif danger >= danger_bar:
+        level = "concern"
+    else:
+        level = "none"
+    distress = level == "none" and (hit.distress or scores.distress >= max(scores.none, scores.danger))
+    source = "none" if level == "none" else "both" if hit.level == "concern" else "classifier"
+    return Assessment(level, distress, hit.words, round(danger, 4), round(scores.crisis, 4), source)
+
+
+_SENTENCES = re.compile(r"(?<=[.!?。…])\s+|\n+")
+
+
+def words_to_name(text: str, assessment: Assessment, most: int = 8) -> str:
+    """The person's words a check-in names: the sentence the lexicon matched in, the whole
+    message if it is one short sentence, else the sentence the classifier finds most worrying."""
+    from .classifier import classifier, cue_features, embed
+    from .replies import QUOTE_CHARS
+
+    sentences = [s.strip() for s in _SENTENCES.split(examined(text, 2000)) if s.strip()]
+    if assessment.words:
+        lowered = assessment.words.lower()
+        found = next((s for s in sentences if lowered in lexicon.normalise(s).lower()), None)
+        if found:
+            return found
+    if len(sentences) <= 1 or len(text) <= QUOTE_CHARS:
+        return text.strip()
+    try:
+        model = classifier()
+        scored = []
+        for sentence in sentences[:most]:
+            normalised = lexicon.normalise(sentence)
+            found = lexicon.match(normalised)
+            cues = cue_features(normalised, found.level, found.figure)
+            scored.append((model.scores(embed(sentence), cues).danger, sentence))
+        return max(scored)[1]
+    except Exception:
+        log.warning("safety: could not score the sentences", exc_info=True)
+        return sentences[0]
+
+
+def is_crisis(message: str) -> bool:
+    """True when the message speaks of clear danger: self-harm, suicide, harming others or abuse."""
+    return assess(message).level == "crisis"
+
+
+__all__ = [
+    "MAX_CHARS",
+    "Assessment",
+    "assess",
+    "concern_response",
+    "distress_acknowledgement",
+    "examined",
+    "is_crisis",
+    "prompt_rules",
+    "response_again",
+    "return_check_in",
+    "safe_reply",
+    "safety_response",
+    "words_to_name",
+]

@@ -1,0 +1,59 @@
+"""Reading the answer to a safety question: "safe", "unsafe" or "unclear".
+
+`harm` questions ask whether the person is thinking about ending their life or hurting
+themselves (yes = not safe); `safe` questions ask whether they are safe (yes = safe). A statement
+outranks a bare yes or no; anything not safe wins over anything safe; danger words in a clause
+that is not a denial are not safe; nothing recognisable is unclear.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal
+
+from ..words import load
+from . import lexicon
+
+Answer = Literal["safe", "unsafe", "unclear"]
+Question = Literal["harm", "safe"]
+
+_NEGATION = re.compile(r"\b(not|never|no)\b|n't|안\s|않|없|아니|절대", re.IGNORECASE)
+_CLAUSES = re.compile(r"[.!?;,\n。…]+|\s(?:but|and|though|although)\s|(?:지만|는데|은데|인데)\s", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, list[re.Pattern]]:
+    answers = load("safety")["answers"]
+    return {
+        kind: [re.compile(p, re.IGNORECASE) for lang in lexicon.LANGUAGES for p in answers[kind][lang]]
+        for kind in ("yes", "no", "unsafe", "safe")
+    }
+
+
+def _any(kind: str, text: str) -> bool:
+    return any(p.search(text) for p in _patterns()[kind])
+
+
+def read_answer(text: str, question: Question) -> Answer:
+    text = lexicon.normalise(text or "")[:2000].strip()
+    if not text:
+        return "unclear"
+    safe = False
+    for clause in (c.strip() for c in _CLAUSES.split(text)):
+        if not clause:
+            continue
+        if _any("unsafe", clause):
+            return "unsafe"
+        danger = lexicon.match(clause).level != "none"
+        if _any("safe", clause) and (not danger or _NEGATION.search(clause)):
+            safe = True  # "I'm okay" / "I'd never hurt myself"; not "I'm okay, I just want to die"
+        elif danger:
+            return "unsafe"
+    if safe:
+        return "safe"
+    if _any("yes", text):
+        return "unsafe" if question == "harm" else "safe"
+    if _any("no", text):
+        return "safe" if question == "harm" else "unsafe"
+    return "unclear"

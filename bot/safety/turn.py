@@ -1,0 +1,48 @@
+"""The safety step of a turn: what the coach answers instead of coaching, and what it asks next.
+
+Kept apart from bot/coach.py so the coach only asks `safety_reply(...)` and acts on it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..models import SafetyFollowUp, SessionState, now
+from . import Assessment, words_to_name
+from .followup import read_answer
+from .replies import concern_response, response_again, return_check_in, safe_reply, safety_response
+
+# A session that had a crisis gets a gentle check-in when the person comes back after this long.
+RETURN_AFTER = timedelta(hours=12)
+
+
+def safety_reply(
+    state: SessionState, text: str, assessment: Assessment, last_seen: datetime | None
+) -> tuple[str, bool] | None:
+    """(reply text, coaching stopped) when safety answers this message, else None (coach as usual).
+
+    Updates `state.safety` (the question now pending) and `state.crisis_at`; nothing else of the
+    state is touched, so guided progress and the pending coaching question stay where they were."""
+    language, pending = state.language, state.safety
+    if pending is not None:
+        answer = "unsafe" if assessment.level == "crisis" else read_answer(text, pending.question)
+        if answer == "safe":
+            state.safety = None
+            return safe_reply(language, text), False
+        return _crisis(state, again=pending.level == "crisis", key=text), True
+    if assessment.level == "crisis":
+        return _crisis(state, again=False), True
+    if assessment.level == "concern":
+        words = words_to_name(text, assessment)
+        state.safety = SafetyFollowUp(level="concern", question="harm", words=words)
+        return concern_response(language, words), True
+    if state.crisis_at is not None and last_seen is not None and now() - last_seen >= RETURN_AFTER:
+        state.safety = SafetyFollowUp(level="return", question="safe")
+        return return_check_in(language), True
+    return None
+
+
+def _crisis(state: SessionState, again: bool, key: str = "") -> str:
+    state.safety = SafetyFollowUp(level="crisis", question="safe")
+    state.crisis_at = now()
+    return response_again(state.language, key) if again else safety_response(state.language)
