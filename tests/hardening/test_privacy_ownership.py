@@ -13,7 +13,9 @@ from privacy_support import Raw, fn_indices, launch
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
-DIARY = "My private diary: my salary is 91000 and I am afraid of my manager."
+# Private, but calm: a message with distress in it gets its acknowledgement first (issue 11), and
+# this test is about whose it is, not about how it is answered.
+DIARY = "My private diary: my salary is 91000 and I copy my manager's playbook."
 REPLY = "Thank you for trusting me with that. What do people come to you for?"
 NOTES = json.dumps(
     {
