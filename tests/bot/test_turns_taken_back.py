@@ -8,6 +8,7 @@ from bot.models import Feedback
 def test_a_retracted_turn_stays_in_the_journal_marked_and_leaves_the_conversation(make_coach, recording_llm):
     coach = make_coach(llm=recording_llm(["첫 답이에요.", "{}", "두 번째 답이에요.", "{}"]))
     first = coach.ask("선배 방식을 따라 하고 있어요. 어떻게 할까요?", "s1")
+    coach.wait_for_notes("s1")  # notes are taken after the reply (issue 14): keep the model's calls in order
     taken = coach.retract_last_turn("s1")
     assert taken is not None and taken.content.startswith("선배 방식을")
     assert coach.history("s1") == []  # nothing left to show or to send to the model
@@ -15,6 +16,7 @@ def test_a_retracted_turn_stays_in_the_journal_marked_and_leaves_the_conversatio
     assert [m.status for m in everything] == ["replaced", "replaced"] and everything[1].content == first.text
 
     coach.ask("다시 물어볼게요: 제 강점을 찾고 싶어요.", "s1")
+    coach.wait_for_notes("s1")
     assert [m.status for m in coach.history("s1")] == ["ok", "ok"]
     reply_prompt = str(coach.llm.calls[-2])
     assert "첫 답이에요." not in reply_prompt  # the model never sees the replaced turn again
@@ -55,3 +57,20 @@ def test_the_export_has_no_empty_card_tables_and_no_field_names():
     assert "e42a1633" not in text and "Read tickets" in text
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text)  # no duration_days, reward_signal, …
     assert "| Days | 7 |" in text and "| Hypothesis |" not in text
+
+
+def test_likes_and_comments_survive_a_journal_repair(make_coach, recording_llm):
+    from bot.doctor import salvage_journal
+    from bot.journal import Journal
+
+    coach = make_coach(llm=recording_llm(["Start from your own data.", "{}"]))
+    reply = coach.ask("I keep copying my manager's playbook.", "s4")
+    fid = coach.record_feedback(Feedback(session_id="s4", message_id=reply.message_id, rating="like"))
+    coach.record_feedback(Feedback(id=fid, session_id="s4", rating="like", comment="kept after repair"))
+    coach.wait_for_notes("s4")  # as `coach doctor --repair` runs: no turn in flight
+    path = coach.journal.path
+    coach.journal.close()
+    _, rows = salvage_journal(path)
+    (kept,) = Journal(path).feedback("s4")
+    assert (kept.rating, kept.comment, kept.message_id) == ("like", "kept after repair", reply.message_id)
+    assert rows >= 4  # the session, its two messages and the like
