@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .journal import Journal, SessionBusy, UnknownSession, check_session_id
 from .people import LOCAL, Owned, Person
 from .person_coach import PersonNotebook
-from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Review, SessionState, Stage
+from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Feedback, Review, SessionState, Stage
 from .safety import Assessment, assess, distress_acknowledgement, examined
 from .safety.turn import safety_reply
 from .words import message as notice
@@ -254,6 +254,36 @@ class Coach(PersonNotebook):
     def owns(self, session_id: str, person: Person | None = None) -> bool:
         return self._owned(session_id, person) is not None
 
+    def retract_last_turn(self, session_id: str, person: Person | None = None) -> ChatMessage | None:
+        """Take back the person's last turn (for retry, undo or edit): its messages stay in the
+        journal, marked replaced, and the coach no longer sees them. Returns the user's message, or
+        None (no turn, or not their session). The notes that turn took (strengths, card fields) stay."""
+        owned = self._owned(session_id, person)
+        if owned is None:
+            return None
+        with self._session_lock(owned), self.journal.claim(owned):
+            taken = self.journal.replace_last_turn(owned)
+        return taken[0] if taken else None
+
+    def record_feedback(self, feedback: Feedback, person: Person | None = None) -> int | None:
+        """Keep a like or dislike of a reply (or, with `feedback.id`, add its comment); returns its
+        id, or None when the session is not the person's."""
+        owned = self._owned(feedback.session_id, person)
+        if owned is None:
+            return None
+        return self.journal.add_feedback(feedback)
+
+    def offline_notice_shown(self, session_id: str, person: Person | None = None) -> None:
+        """The page has shown the offline notice itself, so the guided coach does not repeat it."""
+        owned = self._owned(session_id, person)
+        if owned is None:
+            return
+        with self._session_lock(owned), self.journal.claim(owned):
+            state = self.state(owned)
+            if not state.offline_notice_shown:
+                state.offline_notice_shown = True
+                self.journal.save(state)
+
     def state(self, session_id: str, person: Person | None = None) -> SessionState:
         """The session's state; a fresh one for an id the journal has not seen (or that is not theirs)."""
         if isinstance(session_id, Owned):
@@ -264,9 +294,11 @@ class Coach(PersonNotebook):
             return SessionState(session_id=session_id, owner=person.key)
         return state
 
-    def history(self, session_id: str, person: Person | None = None) -> list[ChatMessage]:
+    def history(self, session_id: str, person: Person | None = None, replaced: bool = False) -> list[ChatMessage]:
+        """The person's conversation (empty when the session is not theirs); `replaced` also returns
+        the turns taken back (marked so)."""
         owned = self._owned(session_id, person)
-        return self.journal.messages(owned) if owned is not None else []
+        return self.journal.messages(owned, replaced=replaced) if owned is not None else []
 
     def sessions(self, person: Person | None = None):
         return self.journal.sessions((person or LOCAL).key)
@@ -298,9 +330,11 @@ class Coach(PersonNotebook):
     def export(self, session_id: str, fmt: str = "md", person: Person | None = None) -> str:
         from .export import export_session
 
-        messages = self.history(session_id, person)
+        owned = self._owned(session_id, person)
+        messages = self.history(session_id, person, replaced=True)
         cited = self.passages([i for m in messages for i in m.sources])
-        return export_session(self.state(session_id, person), messages, fmt, cited)
+        feedback = self.journal.feedback(owned) if owned is not None else []
+        return export_session(self.state(session_id, person), messages, fmt, cited, feedback)
 
     def record_review(
         self, session_id: str, experiment_id: str, review: Review, person: Person | None = None
@@ -565,13 +599,14 @@ class Coach(PersonNotebook):
         status: str = "ok",
     ) -> CoachReply:
         """Journal the assistant's message with the session state, and build the reply."""
-        if self.journal.append(
+        message_id = self.journal.append(
             state.session_id,
             ChatMessage(role="assistant", content=text, sources=[p.id for p in sources], status=status),
             state,
-        ):  # 0: forgotten during the turn, and nothing of it may come back
+        )
+        if message_id:  # 0: forgotten during the turn, and nothing of it may come back
             self._remember(state)
-        return self._reply(state, text, sources=sources, stage=stage, partial=status == "partial")
+        return self._reply(state, text, sources=sources, stage=stage, partial=status == "partial", message_id=message_id)
 
     def _notice(self, state: SessionState, text: str, error: str) -> CoachReply:
         """A failure notice: shown to the person, not journalled as coaching."""

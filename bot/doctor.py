@@ -106,6 +106,7 @@ def salvage_journal(path: Path) -> tuple[Path, int]:
         for table, columns in (
             ("sessions", "id, created_at, updated_at, state, owner"),
             ("messages", "id, session_id, role, content, sources, status, created_at"),
+            ("feedback", "id, session_id, message_id, rating, comment, created_at"),  # none in older journals
         ):
             for row in _readable_rows(old, table, columns):
                 try:

@@ -1,4 +1,4 @@
-"""A session as Markdown or JSON: the conversation, the strengths and the experiment cards."""
+"""A session as Markdown or JSON: the conversation, the strengths, the experiment cards and feedback."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .models import CARD_FIELDS, ChatMessage, SessionState
+from .models import CARD_FIELDS, ChatMessage, Feedback, SessionState
+from .words import load
 
 if TYPE_CHECKING:
     from knowledge import Passage
@@ -16,16 +17,22 @@ RENDERING_LABEL = "English rendering"
 
 
 def export_session(
-    state: SessionState, messages: list[ChatMessage], fmt: str = "md", passages: Sequence[Passage] = ()
+    state: SessionState,
+    messages: list[ChatMessage],
+    fmt: str = "md",
+    passages: Sequence[Passage] = (),
+    feedback: Sequence[Feedback] = (),
 ) -> str:
-    """The session as Markdown or JSON; `passages` (those the replies cite) are quoted at the end,
-    in the essay's Korean, with their English rendering, labelled, in an English session."""
+    """The session as Markdown or JSON: the conversation (turns taken back marked so), the likes and
+    comments, and `passages` (those the replies cite) quoted at the end, in the essay's Korean, with
+    their English rendering, labelled, in an English session."""
     english = state.language != "ko"
     if fmt == "json":
         return json.dumps(
             {
                 "session": state.model_dump(mode="json", exclude={"guided", "owner"}),
                 "messages": [m.model_dump(mode="json") for m in messages],
+                "feedback": [f.model_dump(mode="json") for f in feedback],
                 "passages": [
                     {"id": p.id, "text": p.text}
                     | ({"english_rendering": r, "rendering_label": RENDERING_LABEL} if english and (r := p.rendering("en")) else {})
@@ -37,43 +44,67 @@ def export_session(
         )
     if fmt != "md":
         raise ValueError(f"Unknown export format {fmt!r}: use 'md' or 'json'.")
-    lines = [f"# On-Policy Coach — session {state.session_id}", "", f"Stage: {state.stage.value}", ""]
+    w = load("export").get(state.language) or load("export")["en"]
+    stage = w["stages"].get(state.stage.value, state.stage.value)
+    lines = [f"# {w['title'].format(session=state.session_id)}", "", f"{w['stage']}: {stage}", ""]
     if state.strengths:
-        lines += ["## Strengths", ""]
-        lines += [f"- {s.name}" + (f" ({s.kind})" if s.kind != "strength" else "") for s in state.strengths]
+        lines += [f"## {w['strengths']}", ""]
+        lines += [f"- {s.name}" + (f" ({w['kinds'][s.kind]})" if w["kinds"].get(s.kind) else "") for s in state.strengths]
         lines.append("")
     for card in state.experiments:
-        lines += [f"## Experiment: {card.title or card.id} ({card.status})", "", "| field | value |", "|---|---|"]
-        for name in CARD_FIELDS:
-            value = getattr(card, name)
-            if isinstance(value, list):
-                value = ", ".join(value)
-            lines.append(f"| {name} | {_cell(value)} |")
-        if card.review:
-            r = card.review
-            lines += [
-                f"| outcome | {_cell(r.outcome)} |",
-                f"| reward | {r.reward:+d} |",
-                f"| plus / minus / next | {_cell(r.plus)} / {_cell(r.minus)} / {_cell(r.next)} |",
-                f"| reviewed on | {r.date} |",
-            ]
-        lines.append("")
-    lines += ["## Conversation", ""]
+        rows = _card_rows(card, w)
+        if not (card.review or any(getattr(card, n) not in (None, "", []) for n in CARD_FIELDS if n not in _BOOKKEEPING)):
+            continue  # nothing the person would recognise was written on it yet
+        status = w["status"].get(card.status, card.status)
+        lines += [f"## {w['experiment'].format(title=card.title or w['untitled'], status=status)}", ""]
+        lines += [f"| {w['field']} | {w['value']} |", "|---|---|", *rows, ""]
+    lines += [f"## {w['conversation']}", ""]
     for m in messages:
-        who = "You" if m.role == "user" else "Coach"
+        who = w["you"] if m.role == "user" else w["coach"]
         stamp = m.created_at.strftime("%Y-%m-%d %H:%M")
-        lines += [f"**{who}** ({stamp}):", "", m.content, ""]
+        mark = f" — *{w['replaced']}*" if m.status == "replaced" else ""
+        lines += [f"**{who}** ({stamp}){mark}:", "", m.content, ""]
         if m.sources:
-            lines += ["Sources: " + ", ".join(f"[{s}]" for s in m.sources), ""]
+            lines += [f"{w['sources']}: " + ", ".join(f"[{s}]" for s in m.sources), ""]
+    if feedback:
+        stamps = {m.id: m.created_at.strftime("%Y-%m-%d %H:%M") for m in messages}
+        lines += [f"## {w['feedback']}", ""]
+        for f in feedback:
+            about = f" {w['feedback_on'].format(stamp=stamps[f.message_id])}" if f.message_id in stamps else ""
+            lines.append(f"- {w[f.rating]}{about}" + (f": {f.comment}" if f.comment else ""))
+        lines.append("")
     if passages:
-        lines += ["## Passages cited", ""]
+        lines += [f"## {w['passages_cited']}", ""]
         for p in passages:
             lines += [f"**[{p.id}]**", "", *(f"> {line}" for line in p.text.splitlines()), ""]
             rendering = p.rendering("en") if english else None
             if rendering:
-                lines += [f"*{RENDERING_LABEL}* (the project's, not the author's words):", ""]
+                lines += [f"*{RENDERING_LABEL}* {w['rendering_note']}:", ""]
                 lines += [*(f"> {line}" for line in rendering.splitlines()), ""]
     return "\n".join(lines)
+
+
+_BOOKKEEPING = ("review_on", "passages")
+
+
+def _card_rows(card, w: dict) -> list[str]:
+    rows = []
+    for name in CARD_FIELDS:
+        value = getattr(card, name)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(value)
+        rows.append(f"| {w['fields'][name]} | {_cell(value)} |")
+    if card.review:
+        r, f = card.review, w["fields"]
+        rows += [
+            f"| {f['outcome']} | {_cell(r.outcome)} |",
+            f"| {f['reward']} | {r.reward:+d} |",
+            f"| {f['plus_minus_next']} | {_cell(r.plus)} / {_cell(r.minus)} / {_cell(r.next)} |",
+            f"| {f['reviewed_on']} | {r.date} |",
+        ]
+    return rows
 
 
 def _cell(value: object) -> str:

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from knowledge.private import private_dir, private_file, writable
 
 from .lenient import lenient_model
-from .models import ChatMessage, SessionState, now
+from .models import ChatMessage, Feedback, SessionState, now
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,14 @@ CREATE TABLE IF NOT EXISTS messages (
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_by_session ON messages(session_id, id);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    rating TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS claims (
     session_id TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
@@ -170,10 +178,12 @@ class Journal:
         db = self._db()
         db.execute("PRAGMA quick_check").fetchone()  # a truncated or garbage file is named now
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        self._has_feedback = "feedback" in tables
         if self.read_only:
             return
-        if not {"sessions", "messages", "claims"} <= tables:
+        if not {"sessions", "messages", "claims", "feedback"} <= tables:
             db.executescript(_SCHEMA)
+            self._has_feedback = True
         for (table, column), statement in _MIGRATIONS.items():
             if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
                 db.execute(statement)
@@ -300,6 +310,7 @@ class Journal:
     @staticmethod
     def _delete(db: sqlite3.Connection, ids: list[str]) -> None:
         for session_id in ids:
+            db.execute("DELETE FROM feedback WHERE session_id = ?", (session_id,))
             db.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             db.execute("DELETE FROM claims WHERE session_id = ?", (session_id,))  # a turn in flight cannot write back
@@ -392,22 +403,22 @@ class Journal:
             return int(cur.lastrowid)
 
     @_named
-    def messages(self, session_id: str, limit: int | None = None) -> list[ChatMessage]:
-        """The session's messages in order; with `limit`, only the last ones."""
+    def messages(self, session_id: str, limit: int | None = None, replaced: bool = False) -> list[ChatMessage]:
+        """The session's messages in order; with `limit`, only the last ones. Turns taken back
+        (retried, undone, edited) are left out unless `replaced`."""
         check_session_id(session_id)
-        query = "SELECT role, content, sources, status, created_at FROM messages WHERE session_id = ? ORDER BY id"
+        where = "session_id = ?" + ("" if replaced else " AND status != 'replaced'")
+        columns = "id, role, content, sources, status, created_at"
+        query = f"SELECT {columns} FROM messages WHERE {where} ORDER BY id"
         params: tuple = (session_id,)
         if limit is not None:
-            query = (
-                "SELECT role, content, sources, status, created_at FROM ("
-                "SELECT id, role, content, sources, status, created_at FROM messages WHERE session_id = ? "
-                "ORDER BY id DESC LIMIT ?) ORDER BY id"
-            )
+            query = f"SELECT {columns} FROM (SELECT {columns} FROM messages WHERE {where} ORDER BY id DESC LIMIT ?) ORDER BY id"
             params = (session_id, limit)
         return [
             lenient_model(
                 ChatMessage,
                 {
+                    "id": r["id"],
                     "role": r["role"],
                     "content": r["content"],
                     "sources": json.loads(r["sources"]),
@@ -420,12 +431,71 @@ class Journal:
         ]
 
     @_named
+    def replace_last_turn(self, session_id: str) -> list[ChatMessage]:
+        """Mark the last user message and what followed it as replaced (kept, not shown or sent to
+        the model again); returns those messages, the user's first. Empty if there is none."""
+        check_session_id(session_id)
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT MAX(id) FROM messages WHERE session_id = ? AND role = 'user' AND status != 'replaced'",
+                (session_id,),
+            ).fetchone()
+            if row[0] is None or not self._still_claimed(db, session_id):
+                return []
+            taken = [m for m in self.messages(session_id) if m.id is not None and m.id >= row[0]]
+            db.execute(
+                "UPDATE messages SET status = 'replaced' WHERE session_id = ? AND id >= ? AND status != 'replaced'",
+                (session_id, row[0]),
+            )
+        return taken
+
+    @_named
     def count(self, session_id: str) -> int:
         """How many messages the session holds, without reading them."""
         row = self._db().execute(
-            "SELECT COUNT(*) FROM messages WHERE session_id = ?", (check_session_id(session_id),)
+            "SELECT COUNT(*) FROM messages WHERE session_id = ? AND status != 'replaced'", (check_session_id(session_id),)
         ).fetchone()
         return int(row[0])
+
+    # -- feedback on replies ------------------------------------------------------------------
+
+    @_named
+    def add_feedback(self, feedback: Feedback) -> int:
+        """Store a like or dislike (and its comment); with `feedback.id`, update that one's comment."""
+        check_session_id(feedback.session_id)
+        with self._tx() as db:
+            if feedback.id is not None:
+                db.execute(
+                    "UPDATE feedback SET comment = ? WHERE id = ? AND session_id = ?",
+                    (feedback.comment, feedback.id, feedback.session_id),
+                )
+                return feedback.id
+            message_id = feedback.message_id
+            if message_id is not None and not db.execute(
+                "SELECT 1 FROM messages WHERE id = ? AND session_id = ?", (message_id, feedback.session_id)
+            ).fetchone():
+                message_id = None  # not this session's message: keep the rating, not the link
+            cur = db.execute(
+                "INSERT INTO feedback (session_id, message_id, rating, comment, created_at) VALUES (?, ?, ?, ?, ?)",
+                (feedback.session_id, message_id, feedback.rating, feedback.comment, feedback.created_at.isoformat()),
+            )
+            return int(cur.lastrowid)
+
+    @_named
+    def feedback(self, session_id: str | None = None) -> list[Feedback]:
+        """Likes and dislikes in order, of one session or (None) of all."""
+        if not self._has_feedback:
+            return []  # a read-only journal written before likes were kept
+        query, params = "SELECT * FROM feedback ORDER BY id", ()
+        if session_id is not None:
+            query, params = "SELECT * FROM feedback WHERE session_id = ? ORDER BY id", (check_session_id(session_id),)
+        return [
+            Feedback(
+                id=r["id"], session_id=r["session_id"], message_id=r["message_id"], rating=r["rating"],
+                comment=r["comment"], created_at=datetime.fromisoformat(r["created_at"]),
+            )
+            for r in self._db().execute(query, params).fetchall()
+        ]
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

@@ -148,11 +148,24 @@ class SessionState(BaseModel):
 
 
 class ChatMessage(BaseModel):
+    id: int | None = Field(default=None, description="the journal's row id, once stored")
     role: Literal["user", "assistant"]
     content: str
     created_at: datetime = Field(default_factory=now)
     sources: list[str] = Field(default_factory=list, description="passage ids an assistant message drew on")
-    status: Literal["ok", "partial", "error"] = "ok"
+    # "replaced": taken back by retry, undo or edit; kept in the journal, never shown or sent again.
+    status: Literal["ok", "partial", "error", "replaced"] = "ok"
+
+
+class Feedback(BaseModel):
+    """A like or dislike of one reply, with an optional comment."""
+
+    id: int | None = None
+    session_id: str
+    message_id: int | None = Field(default=None, description="the journalled reply it is about")
+    rating: Literal["like", "dislike"]
+    comment: str = ""
+    created_at: datetime = Field(default_factory=now)
 
 
 class CoachReply(BaseModel):
@@ -168,6 +181,7 @@ class CoachReply(BaseModel):
     language: Language = "en"
     error: str | None = Field(default=None, description="set when the reply is a failure notice, not coaching")
     partial: bool = Field(default=False, description="the model's stream broke off; text is what arrived")
+    message_id: int | None = Field(default=None, description="the journal's id of this reply (None for a notice)")
     options: list[str] = Field(
         default_factory=list, description="choices the person can pick with one click or a number (quick replies)"
     )

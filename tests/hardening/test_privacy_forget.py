@@ -110,7 +110,7 @@ def test_forget_from_the_page_asks_first_and_then_forgets(coach, coach_home):
         ok, _ = raw.fn(index["do_forget"], ["one", sid, None])  # "Yes" without having been asked: nothing
         assert ok and coach.owns(sid)
         tab = "one-tab"
-        ok, output = raw.fn(index["ask"], [sid], tab)  # the button only asks
+        ok, output = raw.fn(index["ask"], [sid, None], tab)  # the button only asks (for its owner)
         assert ok and any("Forget this conversation?" in str(v) for v in output)
         assert coach.owns(sid)
         ok, _ = raw.fn(index["do_forget"], ["", sid, None], tab)  # "Yes, forget it"

@@ -13,7 +13,9 @@ from privacy_support import Raw, fn_indices, launch
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
-DIARY = "My private diary: my salary is 91000 and I am afraid of my manager."
+# Private, but calm: a message with distress in it gets its acknowledgement first (issue 11), and
+# this test is about whose it is, not about how it is answered.
+DIARY = "My private diary: my salary is 91000 and I copy my manager's playbook."
 REPLY = "Thank you for trusting me with that. What do people come to you for?"
 NOTES = json.dumps(
     {
@@ -116,7 +118,7 @@ def test_accounts_keep_each_persons_sessions_their_own(coach):
             ok, output = raw_bob.fn(index[name], data)
             _no_trace(output, "salary", "91000", "raw logs", "coach-download")
         tab = "bobs-tab"  # bob asks to forget, then confirms, in one tab, naming alice's session
-        raw_bob.fn(index["ask"], [sid], tab)
+        raw_bob.fn(index["ask"], [sid, None], tab)
         ok, output = raw_bob.fn(index["do_forget"], ["", sid, None], tab)
         assert ok and coach.owns(sid, alice)
         kind, text = raw_bob.call("export", [sid])

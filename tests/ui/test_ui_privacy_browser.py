@@ -39,7 +39,7 @@ def test_forget_asks_then_forgets_and_the_page_starts_afresh(chromium, serve, ma
         page.wait_for_selector(INPUT)
         _say(page, "My private diary: marker lilac-owl-22.", 1)
         (session,) = coach.sessions()
-        page.get_by_role("tab", name="Session · 세션").click()
+        page.get_by_role("tab", name="Session").click()
 
         page.click("#coach-forget")
         page.get_by_text("Forget this conversation?").wait_for()
@@ -61,7 +61,7 @@ def test_forget_asks_then_forgets_and_the_page_starts_afresh(chromium, serve, ma
         _say(page, "A fresh start.", 1)
         (fresh,) = coach.sessions()
         assert fresh.id != session.id
-        page.get_by_role("tab", name="Session · 세션").click()
+        page.get_by_role("tab", name="Session").click()
         page.click("#coach-forget-all")
         page.get_by_text("Forget everything the coach has of yours?").wait_for()
         page.click("#coach-forget-yes")

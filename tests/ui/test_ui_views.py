@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date
@@ -9,6 +10,8 @@ from datetime import date
 from bot.models import ChatMessage, ExperimentCard, Review, Strength
 from knowledge import Passage
 from ui import views
+
+SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
 
 def passage(pid: str, text: str = "남의 틀을 따라가는 것에는 한계가 있다.", score: float | None = 0.81) -> Passage:
@@ -79,7 +82,11 @@ def test_cards_show_fields_status_and_review_escaped():
     assert folded.startswith("<details") and "reward +2" in folded and "팀이 썼다" in folded
 
     proposed = ExperimentCard(title="a", status="proposed")
-    assert "still open" in views.card_html(proposed)
+    shown = views.card_html(proposed)
+    assert "Still to shape: builds on, hypothesis" in shown
+    assert not SNAKE_CASE.search(re.sub(r"<[^>]+>", " ", shown))  # no duration_days, reward_signal, …
+    korean = views.card_html(proposed, "ko")
+    assert "아직 정할 것" in korean and "제안됨" in korean and "Proposed" not in korean
 
 
 def test_board_and_picker_prefer_the_running_card():
@@ -91,7 +98,8 @@ def test_board_and_picker_prefer_the_running_card():
     board = views.board_html(cards)
     assert board.index("now") < board.index("next") < board.index("old")
     assert views.default_experiment(cards) == cards[1].id
-    assert views.experiment_choices(cards)[2] == ("next · proposed", cards[2].id)
+    assert views.experiment_choices(cards)[2] == ("next · Proposed", cards[2].id)
+    assert views.experiment_choices(cards, "ko")[1] == ("now · 진행 중", cards[1].id)
     assert views.default_experiment([]) is None
     assert "No experiments yet" in views.board_html([])
 
@@ -144,3 +152,47 @@ def test_the_idle_queue_wakes_every_5_ms_not_every_1(canned_coach):
     assert page._queue.sleep_when_free == QUEUE_POLL_SECONDS == 0.005
     page.queue(default_concurrency_limit=4)  # queue() again keeps it
     assert page._queue.sleep_when_free == QUEUE_POLL_SECONDS
+
+
+def test_citations_become_numbered_markers_linked_to_the_sources():
+    text = views.bot_message(
+        "Start from your own data [essay-aaaaaaaaaa]. And again [essay-aaaaaaaaaa], then [essay-bbbbbbbbbb].",
+        [passage("essay-aaaaaaaaaa"), passage("essay-bbbbbbbbbb")],
+    )
+    body = text.split("<details")[0]
+    assert "[essay-" not in body  # no raw ids in the reply's words
+    assert body.count(">[1]</a>") == 2 and body.count(">[2]</a>") == 1
+    assert 'title="essay-aaaaaaaaaa"' in body and 'data-pid="essay-bbbbbbbbbb"' in body
+    # An unknown id still gets a marker (numbered after the known ones), never the raw id.
+    assert ">[1]</a>" in views.cite_markers("see [essay-cccccccccc]", [])
+
+
+def test_a_running_card_is_not_at_the_design_stage():
+    from bot.models import SessionState, Stage
+
+    state = SessionState(session_id="s", stage=Stage.DESIGN, experiments=[ExperimentCard(title="t", status="running")])
+    assert "running" in views.session_summary(state, 4)
+    assert "design" not in views.session_summary(state, 4)
+    assert "진행 중" in views.session_summary(state, 4, "ko")
+    assert views.session_summary(state, 0) == views.words("en")["session"]["none"]
+
+
+def test_both_languages_have_every_page_word():
+    from ui.i18n import flat
+
+    en, ko = flat(views.words("en")), flat(views.words("ko"))
+    assert set(en) == set(ko)
+    assert all(v.strip() for v in {**en, **ko}.values())
+
+
+def test_the_browser_language_decides_before_the_conversation_does():
+    from types import SimpleNamespace
+
+    from ui.i18n import browser_language, page_language
+
+    korean = SimpleNamespace(headers={"accept-language": "ko-KR,ko;q=0.9,en;q=0.8"})
+    english = SimpleNamespace(headers={"accept-language": "en-US,en;q=0.9"})
+    assert browser_language(korean) == "ko" and browser_language(english) == "en"
+    assert browser_language(None) == "en"
+    assert page_language("en", 0, korean) == "ko"  # nothing said yet: the browser's language
+    assert page_language("en", 3, korean) == "en"  # then the conversation's
