@@ -285,7 +285,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
             turn.then(ready, None, textbox, queue=False, **HIDDEN).then(None, None, None, js=FOCUS_INPUT, **HIDDEN)
             # The reply is final at its last token; the side panels follow when the turn's notes land.
             turn.then(notes_landed, [session, guest], panel_outputs, show_progress="hidden", **HIDDEN)
-            turn.then(person_tabs.refresh, [guest], person_tabs.outputs, **HIDDEN)
+            turn.then(person_tabs.refresh, [guest], person_tabs.outputs, show_progress="hidden", **HIDDEN)
             turns.append(turn)
         textbox.stop(None, None, None, cancels=turns, **HIDDEN)
 
@@ -351,7 +351,7 @@ def build_app(coach: Coach | None = None, access: Access | None = None) -> Coach
 
         ids = [session, guest]
         page.load(restore, ids, [session, guest, chatbot, *panel_outputs], **HIDDEN).then(
-            person_tabs.refresh, [guest], person_tabs.outputs, **HIDDEN
+            person_tabs.refresh, [guest], person_tabs.outputs, show_progress="hidden", **HIDDEN
         )
         person_tabs.reopened.then(restore, ids, [session, guest, chatbot, *panel_outputs], **HIDDEN)
         picker.input(picked, [picker, *ids], [start, review_form], queue=False, **HIDDEN)

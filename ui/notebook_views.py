@@ -99,4 +99,11 @@ CSS = """
 .coach-policy { width: 100%; font-size: .88em; border-collapse: collapse; }
 .coach-policy th, .coach-policy td { text-align: left; padding: .2em .4em; border-bottom: 1px solid var(--border-color-primary); }
 .coach-due { color: #b91c1c; font-weight: 600; }
+/* Headings, table heads and empty states of the notebook in the body's own colour: Gradio's subdued
+   grey on these panels falls under WCAG AA contrast (the axe audit in tests/ui). */
+.coach-chart-wrap > h4, .coach-policy-box > h4, .coach-policy th { color: var(--body-text-color); }
+#coach-panels .coach-empty { color: var(--body-text-color); }
+/* Nothing of the notebook may widen a phone's layout: its tables wrap, wide parts scroll inside. */
+.coach-policy-box, .coach-chart-wrap, .coach-chart-box, #coach-checkins { max-width: 100%; min-width: 0; overflow-x: auto; }
+.coach-policy { table-layout: fixed; overflow-wrap: anywhere; }
 """
