@@ -7,6 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.browser_support import BOTS, INPUT, open_page, send
+from tests.ui.browser_support import wait_for_reply as wait_for_any_reply
+
+
+def wait_for_reply(page, count: int) -> str:
+    # These tests, older than the "thinking" bubble, wait for the stream to end only.
+    return wait_for_any_reply(page, count, thinking_gone=False)
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -14,33 +22,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:::gradio.queueing"),
 ]
 
-INPUT = "#coach-input textarea"
-BOTS = '#coach-chat [data-testid="bot"]'
 USERS = '#coach-chat [data-testid="user"]'
 PASSAGE_ID = re.compile(r"essay-[0-9a-f]{10}")
-
-
-def open_page(context, url: str):
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(url)
-    page.wait_for_selector(INPUT)
-    return page
-
-
-def send(page, text: str) -> None:
-    page.fill(INPUT, text)
-    page.press(INPUT, "Enter")
-
-
-def wait_for_reply(page, count: int) -> str:
-    """Wait until the chat holds `count` replies and streaming is over (the stop button is gone)."""
-    page.wait_for_function(
-        """n => document.querySelectorAll('#coach-chat [data-testid="bot"]').length >= n
-               && !document.querySelector('[data-testid="stop-button"]')""",
-        arg=count,
-    )
-    return page.locator(BOTS).nth(count - 1).inner_text()
 
 
 def test_a_whole_coaching_session_in_the_browser(chromium, serve, canned_coach, artifacts):

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.browser_support import BOTS, INPUT, open_page, send, wait_for_reply
+
 from tests.ui.conftest import NOTES, browser_required
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
-INPUT = "#coach-input textarea"
 SEND = '#coach-input [data-testid="submit-button"], #coach-input button.submit-button'
-BOTS = '#coach-chat [data-testid="bot"]'
 USERS = '#coach-chat [data-testid="user"]'
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SNAKE_CASE = re.compile(r"\b[a-z]+_[a-z_]+\b")
@@ -38,29 +38,6 @@ def context_for(chromium, size: str, **options):
     if size == "phone":
         options.update(device_scale_factor=2, is_mobile=True, has_touch=True)
     return chromium.new_context(viewport={"width": width, "height": height}, **options)
-
-
-def open_page(context, url: str):
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(url)
-    page.wait_for_selector(INPUT)
-    return page
-
-
-def send(page, text: str) -> None:
-    page.fill(INPUT, text)
-    page.press(INPUT, "Enter")
-
-
-def wait_for_reply(page, count: int) -> str:
-    page.wait_for_function(
-        """n => document.querySelectorAll('#coach-chat [data-testid="bot"]').length >= n
-               && !document.querySelector('[data-testid="stop-button"]')
-               && !document.querySelector('#coach-chat .coach-thinking')""",
-        arg=count,
-    )
-    return page.locator(BOTS).nth(count - 1).inner_text()
 
 
 def assert_fits(page, width: int) -> None:
