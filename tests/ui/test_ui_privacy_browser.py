@@ -9,22 +9,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.ui.browser_support import INPUT, open_page, send, wait_for_reply
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
-INPUT = "#coach-input textarea"
 NO_USER_MESSAGES = """() => document.querySelectorAll('#coach-chat [data-testid="user"]').length == 0"""
 
 
 def _reply(page, count: int) -> None:
-    page.wait_for_function(
-        """n => document.querySelectorAll('#coach-chat [data-testid="bot"]').length >= n
-               && !document.querySelector('[data-testid="stop-button"]')""",
-        arg=count,
-    )
+    wait_for_reply(page, count, thinking_gone=False)
 
 
 def _say(page, text: str, count: int) -> None:
-    page.fill(INPUT, text)
-    page.press(INPUT, "Enter")
+    send(page, text)
     _reply(page, count)
 
 
@@ -33,10 +29,7 @@ def test_forget_asks_then_forgets_and_the_page_starts_afresh(chromium, serve, ma
     url = serve(coach)
     context = chromium.new_context()
     try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(url)
-        page.wait_for_selector(INPUT)
+        page = open_page(context, url)
         _say(page, "My private diary: marker lilac-owl-22.", 1)
         (session,) = coach.sessions()
         page.get_by_role("tab", name="Session").click()
@@ -86,10 +79,7 @@ def test_two_guest_browsers_are_two_people(chromium, make_coach, recording_llm, 
     try:
         pages = []
         for n, context in enumerate(contexts):
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            page.goto(url)
-            page.wait_for_selector(INPUT)
+            page = open_page(context, url)
             _say(page, f"Guest {n} secret: marker guest-{n}-heron.", 1)
             pages.append(page)
         assert coach.sessions() == []  # none of them is the machine's owner
@@ -146,11 +136,8 @@ def test_a_reply_with_remote_media_loads_nothing_in_the_browser(chromium, serve,
     url = serve(coach)
     context = chromium.new_context()
     try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(url)
-        page.fill("#coach-input textarea", "Tell me about my salary of 91000.")
-        page.press("#coach-input textarea", "Enter")
+        page = open_page(context, url)
+        send(page, "Tell me about my salary of 91000.")
         page.wait_for_function(
             """() => document.querySelectorAll('#coach-chat [data-testid="bot"]').length >= 1
                    && !document.querySelector('[data-testid="stop-button"]')"""
