@@ -4,7 +4,8 @@
     assess("Honestly, I don't want to be here anymore").level   # "concern"
 
 Two signals: the lexicon (plain danger words, exact; bot/text/safety.toml) and a classifier over
-the message's multilingual-e5 query vector (bot/safety/classifier.py). `assess` reads at most
+the message's multilingual-e5 query vector, its character n-grams and its nearest labelled
+phrasings (bot/safety/classifier.py); a `concern` lexicon match is at least a concern. `assess` reads at most
 `limit` characters (the opening and the closing half of a longer text), so it is linear in what
 it reads and never in the whole of a huge message.
 """
@@ -70,6 +71,7 @@ def assess(
     without one, the bundled model embeds the examined text. `language` is accepted for callers
     that know it; both signals read Korean and English alike."""
     from .classifier import classifier, cue_features, embed
+    from .features import language_of
 
     text = examined(text or "", limit)
     normalised = lexicon.normalise(text)
@@ -85,14 +87,14 @@ def assess(
         except Exception:  # without the model, the lexicon still answers; safety must not fail the turn
             log.warning("safety: could not embed the message; the lexicon alone decides", exc_info=True)
             return Assessment(hit.level, hit.distress, hit.words, source="lexicon" if hit.level != "none" else "none")
-    scores = model.scores(vector, cue_features(normalised, hit.level, hit.figure))
+    scores = model.scores(vector, cue_features(normalised, hit.level, hit.figure), normalised)
     danger = scores.danger
-    crisis_bar, danger_bar = model.crisis_threshold, model.danger_threshold
+    crisis_bar, danger_bar = model.threshold(language_of(normalised))  # the words decide, not the session
     if hit.figure and hit.level == "none":
         crisis_bar, danger_bar = max(crisis_bar, FIGURE_BAR), max(danger_bar, FIGURE_BAR)
     if scores.crisis >= crisis_bar:
         level: Level = "crisis"
-    elif danger >= danger_bar:
+    elif danger >= danger_bar or hit.level == "concern":
         level = "concern"
     else:
         level = "none"
@@ -125,7 +127,7 @@ def words_to_name(text: str, assessment: Assessment, most: int = 8) -> str:
             normalised = lexicon.normalise(sentence)
             found = lexicon.match(normalised)
             cues = cue_features(normalised, found.level, found.figure)
-            scored.append((model.scores(embed(sentence), cues).danger, sentence))
+            scored.append((model.scores(embed(sentence), cues, normalised).danger, sentence))
         return max(scored)[1]
     except Exception:
         log.warning("safety: could not score the sentences", exc_info=True)

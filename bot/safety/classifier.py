@@ -1,41 +1,28 @@
-"""The meaning signal: a multinomial logistic regression over multilingual-e5 query vectors,
-with the lexicon's cue families (bot/text/safety.toml [cues], present or not) beside them.
+"""The meaning signal: a multinomial logistic regression over what bot/safety/features.py reads
+of a message: its multilingual-e5 query vector (centred, unit length), the lexicon's cue
+families, hashed character n-grams, and votes of the nearest labelled phrasings.
 
 Four classes (none, distress, concern, crisis), fitted by bot/safety/fit.py on the labelled
-phrasings in bot/safety/data/ and shipped as bot/safety/data/classifier.npz: the feature
-centring and scaling, the weights, and the decision thresholds chosen on out-of-fold scores.
-e5 cosines sit close together (~0.79 for unrelated text), so no raw-cosine threshold is used:
-the model learns which directions of the space carry danger.
+phrasings in bot/safety/data/ and shipped as bot/safety/data/classifier.npz: the centring, the
+exemplar vectors (float16), the weights, and per-language decision thresholds chosen on
+out-of-fold scores. e5 cosines sit close together (~0.79 for unrelated text), so no raw-cosine
+threshold is used: the model learns which directions of the space carry danger.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .features import cue_features, exemplar_votes, gram_slots, unit_centred
+
 CLASSES = ("none", "distress", "concern", "crisis")
 WEIGHTS_FILE = "classifier.npz"
-# Features read from the text itself: the first and last characters only (linear, bounded).
-CUE_CHARS = 2000
 
-
-@lru_cache(maxsize=1)
-def _cues() -> list[list[re.Pattern]]:
-    from ..words import load
-
-    return [[re.compile(p, re.IGNORECASE) for p in patterns] for patterns in load("safety")["cues"].values()]
-
-
-def cue_features(normalised: str, lexicon_level: str, figure: bool = False) -> list[float]:
-    """One 0/1 feature per cue family, one for a `concern` lexicon match, one for a known figure of speech."""
-    if len(normalised) > CUE_CHARS:
-        normalised = normalised[: CUE_CHARS // 2] + " " + normalised[-CUE_CHARS // 2 :]
-    cues = [float(any(p.search(normalised) for p in family)) for family in _cues()]
-    return cues + [float(lexicon_level == "concern"), float(figure)]
+__all__ = ["CLASSES", "WEIGHTS_FILE", "Scores", "SafetyClassifier", "classifier", "cue_features", "design", "embed"]
 
 
 @dataclass(frozen=True)
@@ -52,19 +39,49 @@ class Scores:
         return self.concern + self.crisis
 
 
+@dataclass(frozen=True)
+class Design:
+    """How the features are weighted against each other (fixed at fit time)."""
+
+    embedding_weight: float
+    cue_weight: float
+    gram_weight: float
+    vote_weight: float
+    gram_slots: int
+    vote_k: int
+
+
+def design(units: Any, cues: Any, grams: Any, votes: Any, d: Design) -> Any:
+    """The model's input rows: unit-centred vectors, cue features, n-gram rows and exemplar votes, each weighted."""
+    import numpy as np
+
+    return np.hstack([
+        np.asarray(units, dtype=np.float64) * d.embedding_weight,
+        np.asarray(cues, dtype=np.float64) * d.cue_weight,
+        np.asarray(grams, dtype=np.float64) * d.gram_weight,
+        np.asarray(votes, dtype=np.float64) * d.vote_weight,
+    ])
+
+
 class SafetyClassifier:
-    """The fitted model: `scores(vector)` costs one 384x4 product (microseconds)."""
+    """The fitted model: `scores(vector, cues, text)` costs one product with the exemplars
+    (~2k x 384) and one with the weights: well under a millisecond."""
 
     def __init__(self, arrays: dict[str, Any]) -> None:
         import numpy as np
 
         self.mean = np.asarray(arrays["mean"], dtype=np.float64)
-        self.embedding_weight = float(arrays["embedding_weight"])
-        self.cue_weight = float(arrays["cue_weight"])
+        self.exemplars = np.asarray(arrays["exemplars"], dtype=np.float32)
+        self.exemplar_danger = np.asarray(arrays["exemplar_danger"], dtype=bool)
+        self.design = Design(*(float(arrays[name]) for name in ("embedding_weight", "cue_weight", "gram_weight", "vote_weight")),
+                             int(arrays["gram_slots"]), int(arrays["vote_k"]))
         self.weights = np.asarray(arrays["weights"], dtype=np.float64)
         self.bias = np.asarray(arrays["bias"], dtype=np.float64)
-        self.crisis_threshold = float(arrays["crisis_threshold"])
-        self.danger_threshold = float(arrays["danger_threshold"])
+        languages = [str(lang) for lang in arrays["languages"]]
+        self.thresholds = {
+            lang: (float(arrays["crisis_threshold"][i]), float(arrays["danger_threshold"][i]))
+            for i, lang in enumerate(languages)
+        }
         self.labelled_hash = str(arrays["labelled_hash"])
         self.dimension = self.mean.shape[0]
 
@@ -76,30 +93,35 @@ class SafetyClassifier:
             with np.load(handle, allow_pickle=False) as arrays:
                 return cls({name: arrays[name] for name in arrays.files})
 
-    def features(self, vectors: Any, cues: Any) -> Any:
-        """The model's input: the centred, unit-length vector and the cue features, each weighted."""
-        return design(vectors, cues, self.mean, self.embedding_weight, self.cue_weight)
+    def threshold(self, language: str) -> tuple[float, float]:
+        """(crisis, danger) bars for a language; English's for any other."""
+        return self.thresholds.get(language, self.thresholds["en"])
 
-    def probabilities(self, vectors: Any, cues: Any) -> Any:
-        """Rows of class probabilities (in CLASSES order) for rows of vectors and their cue features."""
+    def probabilities(self, vectors: Any, cues: Any, texts: list[str]) -> Any:
+        """Rows of class probabilities (in CLASSES order). The same product as `design(...) @
+        weights`, with the n-gram part summed over the slots a text has (a few dozen of 4096)."""
         import numpy as np
 
-        logits = self.features(vectors, cues) @ self.weights + self.bias
+        d = self.design
+        units = unit_centred(vectors, self.mean)
+        cues = np.asarray(cues, dtype=np.float64)
+        votes = exemplar_votes(units.astype(np.float32) @ self.exemplars.T, self.exemplar_danger, d.vote_k)
+        e, c = self.dimension, cues.shape[1]
+        w_units, w_cues = self.weights[:e], self.weights[e : e + c]
+        w_grams, w_votes = self.weights[e + c : e + c + d.gram_slots], self.weights[e + c + d.gram_slots :]
+        logits = (units @ w_units) * d.embedding_weight + (cues @ w_cues) * d.cue_weight
+        logits += (votes @ w_votes) * d.vote_weight + self.bias
+        for row, text in enumerate(texts):
+            slots = gram_slots(text, d.gram_slots)
+            if slots:
+                logits[row] += w_grams[slots].sum(axis=0) * (d.gram_weight / len(slots) ** 0.5)
         logits -= logits.max(axis=-1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=-1, keepdims=True)
 
-    def scores(self, vector: list[float], cues: list[float]) -> Scores:
-        p = self.probabilities([vector], [cues])[0]
+    def scores(self, vector: list[float], cues: list[float], text: str) -> Scores:
+        p = self.probabilities([vector], [cues], [text])[0]
         return Scores(*(float(v) for v in p))
-
-
-def design(vectors: Any, cues: Any, mean: Any, embedding_weight: float, cue_weight: float) -> Any:
-    import numpy as np
-
-    centred = np.asarray(vectors, dtype=np.float64) - mean
-    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
-    return np.hstack([centred * embedding_weight, np.asarray(cues, dtype=np.float64) * cue_weight])
 
 
 @lru_cache(maxsize=1)
