@@ -29,12 +29,15 @@ def safety_reply(
         if answer == "safe":
             state.safety = None
             return safe_reply(language, text), False
-        cued = pending.cued if answer == "unclear" and assessment.level == "none" else True
+        # An answer that is neither safe nor unsafe, with no danger word in it (the classifier's
+        # reading alone does not count: it is what raised the check-in in the first place).
+        plain = answer == "unclear" and (assessment.level == "none" or assessment.source == "classifier")
+        cued = pending.cued if plain else True
         if not cued and pending.unclear >= 1:
             # Only the classifier ever worried, and twice the person went on with something else.
             state.safety = None
             return moving_on(language), False
-        unclear = pending.unclear + 1 if answer == "unclear" and assessment.level == "none" else 0
+        unclear = pending.unclear + 1 if plain else 0
         return _crisis(state, again=pending.level == "crisis", key=text, cued=cued, unclear=unclear), True
     if assessment.level == "crisis":
         return _crisis(state, again=False), True

@@ -302,17 +302,43 @@ def test_safe_after_a_check_in_asks_the_pending_coaching_question_again(guided):
     assert "Where we were:" in reply.text and guided.state("resume-q").guided.step == pending
 
 
-def test_a_check_in_only_the_classifier_asked_for_lets_the_person_go_on_after_two_unclear_answers(guided):
+def _classifier_worries_about(monkeypatch, worrying: set[str]) -> None:
+    """The coach's assess() reads these messages as the classifier alone would flag them (a
+    concern with no danger word): the false check-ins this test is about, without depending on
+    which sentences today's fitted weights happen to get wrong."""
+    import bot.coach
+    from bot.safety import Assessment, assess
+
+    def flagged(text, language=None, **kw):
+        if text in worrying:
+            return Assessment("concern", danger=0.6, crisis_score=0.1, source="classifier")
+        return assess(text, language, **kw)
+
+    monkeypatch.setattr(bot.coach, "assess", flagged)
+
+
+def test_a_check_in_only_the_classifier_asked_for_lets_the_person_go_on_after_two_unclear_answers(guided, monkeypatch):
     # "그냥 심심해서요." ("just bored") once drew a check-in; every later answer then got the crisis
     # response. With no word of danger anywhere, two answers about something else end the check-in.
-    from bot.safety import assess
-
-    opener = next(t for t in ("그냥 심심해서요.", "Nobody else on my team does.") if assess(t).level == "concern")
-    assert assess(opener).source == "classifier"
-    assert guided.ask(opener, "bored").stage is Stage.SAFETY
+    _classifier_worries_about(monkeypatch, {"그냥 심심해서요."})
+    assert guided.ask("그냥 심심해서요.", "bored").stage is Stage.SAFETY
     assert guided.ask("오늘 날씨 어때요?", "bored").stage is Stage.SAFETY  # unclear: the crisis response, as COACHING.md says
     reply = guided.ask("회사 얘기나 해요. 선배 방식을 따라 하고 있어요.", "bored")
     assert reply.stage is not Stage.SAFETY and "109" in reply.text and guided.state("bored").safety is None
+
+
+def test_the_classifier_alone_worrying_again_does_not_hold_a_person_in_the_crisis_response(guided, monkeypatch):
+    # A nurse answered "what are you good at?" and drew a false check-in; her next answers (about
+    # the families she calms) were flagged by the classifier too, and seven turns got the crisis
+    # response. The classifier's reading of an answer is not a word of danger.
+    strength = "I'm weirdly good at calming down scared patients' families"
+    answer = "the families thing I guess. nobody taught me that"
+    _classifier_worries_about(monkeypatch, {strength, answer})
+    guided.ask("I'm a night-shift nurse and I do everything the way my charge nurse taught me", "nurse")
+    assert guided.ask(strength, "nurse").stage is Stage.SAFETY
+    assert guided.ask(answer, "nurse").stage is Stage.SAFETY
+    reply = guided.ask("can we get back to the coaching?", "nurse")
+    assert reply.stage is not Stage.SAFETY and "988" in reply.text and guided.state("nurse").safety is None
 
 
 def test_words_of_danger_keep_the_crisis_response_however_long_the_person_changes_the_subject(guided):
