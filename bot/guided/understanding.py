@@ -176,9 +176,26 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.lower().split()).strip(" .!") == " ".join(b.lower().split()).strip(" .!")
 
 
+# A sentence inside a longer message that asks ("honestly what even is on-policy? sounds like
+# corporate speak"): it ends in "?" and, past a filler or two, opens with a question word.
+_ASKED = re.compile(r"[^.!?\n]*\?")
+_FILLER = re.compile(r"^(?:honestly|seriously|um+|uh+|so|ok(?:ay)?|wait|but|and|like|hmm+|sorry|also|then|well|just|anyway|btw|lol)\b[,.]?\s*", re.I)
+_OPENS_AS_QUESTION = re.compile(
+    r"^(?:what|why|how|who|where|when|which|whose|is|are|am|was|were|can|could|do|does|did|should|will|would|isn'?t|aren'?t|don'?t|doesn'?t)\b", re.I
+)
+
+
 def is_question(text: str) -> bool:
     t = text.strip()
-    return bool(_QUESTION_END.search(t)) or (bool(_QUESTION_START.search(t)) and len(t) < 80 and "?" in t)
+    if _QUESTION_END.search(t) or (_QUESTION_START.search(t) and len(t) < 80 and "?" in t):
+        return True
+    for asked in _ASKED.findall(t[:2000]):
+        sentence = asked.strip(" \"'“”‘’")
+        while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:
+            sentence = stripped
+        if _OPENS_AS_QUESTION.search(sentence) or _QUESTION_END.search(sentence):
+            return True
+    return False
 
 
 # Intents that misread costs most need a clearer lead over an ordinary answer.
