@@ -79,7 +79,7 @@ def main() -> int:
 
     embedder = E5Embeddings(num_threads=1)
     data = labelled()
-    print("Held-out part of the labelled set (bot/safety/data/labelled.*.toml)")
+    print("Held-out part of the labelled set (bot/safety/data/*.toml)")
     print(f"{'lang':4} {'danger n':>8} {'crisis recall':>13} {'crisis+concern':>14} {'ordinary n':>10} {'->crisis':>9} {'->concern':>9}  targets")
     timings: list[float] = []
     failures = []
