@@ -155,11 +155,16 @@ class PersonNotebook:
 
         return evidence_lines(self.notebook(person), language, self.today())
 
-    def remind(self, ref: str, person: Person | None = None) -> bytes:
-        """The card as an .ics calendar file: the review with an alarm, the daily check repeating."""
-        from .reminders import card_calendar
+    def remind(self, ref: str, person: Person | None = None, language: str | None = None) -> bytes:
+        """The card as an .ics calendar file: the review with an alarm, the daily check repeating; in
+        `language`, else the card's own (its words; the language of the conversation it came from)."""
+        from .reminders import card_calendar, card_language
 
-        return card_calendar(self.card(ref, person), self.today())
+        entry = self.card(ref, person)
+        if language is None:
+            state = self.journal.load(entry.session_id) if entry.session_id and _valid_id(entry.session_id) else None
+            language = card_language(entry, default=state.language if state is not None else "en")
+        return card_calendar(entry, self.today(), language)
 
     # -- export and import -----------------------------------------------------------------------
 
