@@ -233,6 +233,19 @@ class PersonNotebook:
         state.notebook_lines = evidence_lines(notebook, state.language, self.today())
         return due_opener(notebook, state.language, self.today()) if first_message else None
 
+    def _clock(self) -> datetime:
+        """Now, on the person's today (the guided coach's clock: due cards, review dates)."""
+        current = now()
+        day = self.today()
+        return current if day == current.date() else datetime.combine(day, current.timetz())
+
+    def _record(self, state: SessionState) -> Notebook:
+        """The person's record as the guided coach's bandit reads it mid-turn: their notebook with this
+        session's cards as they stand now (a review just given in chat counts)."""
+        from .policy import with_session
+
+        return with_session(self.notebook_store.load(state.owner), state)
+
     def _check_in(self, state: SessionState, text: str) -> str | None:
         """A daily check said in chat ("did it today"), ticked, and the reply to it; None when it is not one."""
         running = [c for c in state.experiments if c.status == "running"]
