@@ -20,8 +20,16 @@ def _draft_card(t: Turn) -> ExperimentCard | None:
     return t.state.experiment(t.p.review.card) if t.p.review is not None else None
 
 
-def start(t: Turn, card: ExperimentCard | None = None) -> None:
-    """The review of `card` (the due one, else the latest running one): how did it go?"""
+def tells_outcome(t: Turn) -> bool:
+    """Whether the message already says how it went ("it flopped", "반쯤 했어요", a few lines of it)."""
+    if is_question(t.msg):
+        return False
+    return lexicon().has("outcome", t.msg) or substance(lexicon().strip("returning", t.msg)) >= 40
+
+
+def start(t: Turn, card: ExperimentCard | None = None, told: bool | None = None) -> None:
+    """The review of `card` (the due one, else the latest running one): how did it go? When the message
+    already says how (`told`, by default `tells_outcome`), it is taken as the outcome."""
     card = card or t.due_card() or t.running_card()
     assert card is not None
     t.p.review = ReviewDraft(card=card.id)
@@ -31,8 +39,7 @@ def start(t: Turn, card: ExperimentCard | None = None) -> None:
         t.say("say.due_since", title=card.title, review_on=t.day(card.review_on))  # which card, and since when
     else:
         t.say("say.welcome_back")
-    rest = lexicon().strip("returning", t.msg)
-    if substance(rest) >= 40 and not is_question(t.msg):
+    if tells_outcome(t) if told is None else told:
         on_outcome(t)
     else:
         t.ask("review_outcome", title=card.title)
@@ -59,14 +66,15 @@ def on_due(t: Turn) -> None:
         t.ask("open")
         return
     intent, pick = (u.intent, u.pick) if u is not None else (Intent.ANSWER, None)
-    later = intent is not Intent.REPORT and (
-        intent is Intent.NO or (intent is Intent.PICK and pick == 1) or lex.has("not_now", t.msg)
-    )
-    if later:
+    # Already how it went ("it flopped", "반쯤 했어요", "yes — 5 of 7 days and two replies"): the outcome.
+    told = intent is Intent.REPORT or tells_outcome(t)
+    refused = intent in (Intent.NO, Intent.DISAGREE) or (intent is Intent.PICK and pick == 1)
+    if not told and (lex.has("not_now", t.msg) or refused and not lex.has("look_now", t.msg)):
         put_off(t, card)
-    elif intent in (Intent.YES, Intent.REPORT) or (intent is Intent.PICK and pick == 0) or lex.has("look_now", t.msg) \
-            or substance(t.msg) >= 40:
-        start(t, card)  # "yes, I did it 5 of 7 days…" is already how it went: start() takes it as the outcome
+    elif told:
+        start(t, card)
+    elif intent is Intent.YES or (intent is Intent.PICK and pick == 0) or lex.has("look_now", t.msg):
+        start(t, card)
     elif t.next_variant("review_due") is None:
         put_off(t, card)  # asked twice and no clearer: it waits on the board
     else:

@@ -283,7 +283,7 @@ class Turn:
             self.ask_again(back=True)
         elif u.intent is Intent.CORRECT and (self.designing() or self.running_card()) and step != "card_shrink":
             steps.correct_card(self)
-        elif u.intent is Intent.DESIGN and not (step or "").startswith(("design", "card", "review")):
+        elif u.intent is Intent.DESIGN and (step == "review_due" or not (step or "").startswith(("design", "card", "review"))):
             steps.start_design(self, new_card=True)
         elif step == "confirm" and row is not None:
             row.handle(self)  # yes, no, or a new answer in place of the one it checks
