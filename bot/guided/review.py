@@ -27,6 +27,12 @@ def tells_outcome(t: Turn) -> bool:
     return lexicon().has("outcome", t.msg) or substance(lexicon().strip("returning", t.msg)) >= 40
 
 
+def opens_with_outcome(t: Turn) -> bool:
+    """A conversation's first message that is plainly how the experiment went ("5 of 7 days", "망했어요");
+    a report the understanding heard ("I'm back", "it didn't work…") starts the review by its own route."""
+    return not is_question(t.msg) and lexicon().has("outcome_strong", t.msg)
+
+
 def start(t: Turn, card: ExperimentCard | None = None, told: bool | None = None) -> None:
     """The review of `card` (the due one, else the latest running one): how did it go? When the message
     already says how (`told`, by default `tells_outcome`), it is taken as the outcome."""

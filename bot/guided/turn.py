@@ -254,6 +254,8 @@ class Turn:
         elif due is not None and u.intent is Intent.QUESTION and substance(self.msg) < LONG_ANSWER:
             self.answer_question(u, back=False)
             review.offer_due(self, due, after_answer=True)  # then briefly: shall we look at it?
+        elif due is not None and step is None and review.opens_with_outcome(self):
+            review.start(self, due, told=True)  # straight away how it went: the review's first answer
         elif due is not None and step is None and u.intent not in OWN_WAY and substance(self.msg) < LONG_ANSWER:
             review.offer_due(self, due)  # a new conversation with a card whose review day has come
         elif step == "review_due" and u.intent not in OWN_WAY:
