@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..models import ExperimentCard, Review, Stage
 from . import card as cards
 from .lexicon import fragment, lexicon, substance, trim
-from .parsing import parse_reward, split_plus_minus
+from .parsing import parse_duration, parse_reward, split_plus_minus
 from .progress import ReviewDraft, Suggestion
 from .understanding import Intent, is_question
 
@@ -215,7 +215,9 @@ def propose_next(t: Turn, done: ExperimentCard) -> None:
         t.say("say.own_next", next=trim(own, 80))
         if proposal is not None:
             t.say("say.policy" if same else "say.policy_later", reason=proposal.reason, strength=proposal.strength)
-        body = own[:1].lower() + own[1:] if own[:1].isascii() else own
+        days = parse_duration(own) or days  # "…, for 7 days": their length, not the last card's
+        body = lexicon().strip("i_will", own) if lexicon().has("i_will", own) else own  # "I will" is said once
+        body = body[:1].lower() + body[1:] if body[:1].isascii() else body
         action, title = t.text("card.suggestion_next", next=body), ""
     elif proposal is None:
         strength, kind = done.strength, "change"

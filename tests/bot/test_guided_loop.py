@@ -292,3 +292,13 @@ def test_korean_not_now_then_a_report_in_the_next_conversation(make_coach):
     assert reviewed.status == "reviewed" and reviewed.review.reward == -1 and "포기" in reviewed.review.outcome
     assert "실패가 아니라 정보예요." in done.text
     assert f"지금까지의 기록으로 보면: {coach.next_proposal(language='ko').reason}." in done.text
+
+
+def test_an_own_next_in_i_will_form_keeps_its_length_and_says_i_will_once(embeddings):
+    c = Conversation(embeddings.embed_query, person("en", "reading raw logs"), record(("reading raw logs", [1])), seed=0)
+    for message in ("Hello", "yes", "I read logs on four mornings and wrote down what I saw.", "-1",
+                    "Plus: I saw real patterns. Minus: mornings were hard to protect."):
+        c.say(message)
+    turn = c.say("I will read raw logs after lunch instead, for 10 days")
+    assert "My proposal for the next experiment: I will read raw logs after lunch instead for 10 days." in turn.text
+    assert "I will i will" not in turn.text.lower() and c.state.guided.suggestion.days == 10
