@@ -89,8 +89,10 @@ def test_a_strength_that_paid_is_exploited_with_the_bandits_reason(embeddings):
     assert "From your record: exploit — 'reading raw logs' paid +1.7 on average over 3 experiment(s)." in turn.text
     suggestion = c.state.guided.suggestion
     assert suggestion.strength == "reading raw logs" and suggestion.kind == "exploit"
-    assert "I will do more of what worked in “Raw logs every morning”" in turn.text
+    assert "I will do more of what worked in “Raw logs every morning” (“I saw real patterns”)" in turn.text
     assert c.step == "design_pick"
+    done = c.state.experiments[0].review  # what was learnt, in their words without the labels they put first
+    assert (done.reward, done.plus, done.minus) == (2, "I saw real patterns.", "mornings were hard to protect.")
 
 
 def test_after_a_failure_the_untested_strength_is_explored(embeddings):
@@ -119,6 +121,8 @@ def test_the_reason_is_in_the_persons_language(embeddings):
     assert "실패가 아니라 정보예요." in turn.text
     assert "지금까지의 기록으로 보면: 탐색 — '자동화 스크립트'은(는) 아직 시험해 보지 않았어요." in turn.text
     assert "매일 20분씩 “자동화 스크립트”를 내 방식대로 해 보고" in turn.text
+    done = c.state.experiments[0].review
+    assert (done.plus, done.minus) == ("패턴이 보인 거예요.", "아침 시간을 지키기 힘들었던 거예요.")
     assert "From your record" not in turn.text
 
 
