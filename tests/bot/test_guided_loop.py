@@ -202,7 +202,7 @@ def test_yes_in_any_words_goes_into_that_cards_review(embeddings, language):
         turn = c.say(message)
         assert c.step == "review_outcome", (message, turn.text)
         assert c.state.guided.review.card == c.state.experiments[0].id
-        assert ("How did “Raw logs every morning” go?" if language == "en" else "“매일 아침 로그 읽기”은 어땠나요?") in turn.text
+        assert ("How did “Raw logs every morning” go?" if language == "en" else "“매일 아침 로그 읽기” 실험은 어땠나요?") in turn.text
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
