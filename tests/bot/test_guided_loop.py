@@ -306,3 +306,13 @@ def test_an_own_next_in_i_will_form_keeps_its_length_and_says_i_will_once(embedd
     turn = c.say("I will read raw logs after lunch instead, for 10 days")
     assert "My proposal for the next experiment: I will read raw logs after lunch instead for 10 days." in turn.text
     assert "I will i will" not in turn.text.lower() and c.state.guided.suggestion.days == 10
+
+
+@pytest.mark.parametrize(("language", "put_off", "ready"), [
+    ("en", "not now", "ok, I'm ready to review"), ("ko", "지금은 말고요", "이제 리뷰할게요"),
+])
+def test_a_review_put_off_is_taken_up_when_the_person_asks_for_it(embeddings, language, put_off, ready):
+    c = opened(embeddings.embed_query, language)
+    c.say(put_off)
+    c.say(ready)  # what the put-off reply tells them to say, in their own words
+    assert c.step == "review_outcome" and c.state.guided.review.card == c.state.experiments[0].id
