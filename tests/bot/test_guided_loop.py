@@ -169,11 +169,11 @@ def test_starting_a_new_experiment_after_a_review_leads_with_the_bandits_pick(em
 # -- a due card when a conversation starts -----------------------------------------------------------
 
 YES = {
-    "en": ["yes", "Sure, let's look", "ok", "go ahead", "Let's review it", "the first one", "Yeah why not", "alright then"],
+    "en": ["yes", "Sure, let's look", "ok", "go ahead", "Let's review it", "the first one", "Yeah why not", "alright then", "1"],
     "ko": ["네", "좋아요", "그래요, 봐요", "리뷰해요", "첫 번째요", "그럼요", "네네 같이 봐요", "ㅇㅇ"],
 }
 NOT_NOW = {
-    "en": ["not now", "No", "later", "Maybe another time", "not today, thanks", "I'd rather not", "nope", "Not yet, it's still running"],
+    "en": ["not now", "No", "later", "Maybe another time", "not today, thanks", "I'd rather not", "nope", "Not yet, it's still running", "2"],
     "ko": ["아니요", "지금은 말고요", "나중에요", "다음에 할게요", "오늘은 패스", "아뇨 괜찮아요", "싫어요", "아직이요, 아직 하고 있어요"],
 }
 TOLD = {
