@@ -8,7 +8,9 @@ messages, then times what the page does:
 - board: the notebook read from the journal, the policy table with its proposal, the running cards'
   check-in lines, the notebook listing and the conversation list (ui/notebook_tab.py `refresh`
   without the chart);
-- chart: the notebook read, the chart's points, and the SVG.
+- chart: the notebook read, the chart's points, and the SVG;
+- the guided review's next proposal: the notebook read, with the session's cards, and the bandit
+  (printed with its reason; no target).
 Each figure is the median (and max) of N runs in a warm process; the first, cold run (a new Coach
 opening the journal) is printed too. Targets: board < 200 ms, chart < 500 ms.
 """
@@ -88,6 +90,17 @@ def chart(coach) -> str:
     return nv.chart_html(points(notebook), [s.name for s in strength_stats(notebook)])
 
 
+def proposal(coach) -> str:
+    """What the guided coach's review does once: the person's record with the session's cards, and the bandit."""
+    from bot.models import SessionState
+    from bot.policy import propose, with_session
+
+    notebook = coach.notebook()
+    state = SessionState(session_id="talk-0000", experiments=[c.card for c in notebook.running()])
+    found = propose(with_session(notebook, state))
+    return found.reason if found else ""
+
+
 def timed(fn, coach, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
@@ -121,6 +134,9 @@ def main() -> None:
             verdict = "met" if max(runs) < target else "NOT MET"
             print(f"{name}: p50 {p50 * 1000:.1f} ms, max {max(runs) * 1000:.1f} ms over {args.repeat} runs "
                   f"(target < {target * 1000:.0f} ms: {verdict})")
+        runs = timed(proposal, coach, args.repeat)
+        print(f"guided review's next proposal: p50 {statistics.median(runs) * 1000:.1f} ms, max {max(runs) * 1000:.1f} ms "
+              f"over {args.repeat} runs ({proposal(coach)})")
         marks = chart(coach).count("<circle")
         print(f"chart: {marks} marks, {len(chart(coach)) // 1024} KiB of SVG")
 

@@ -473,8 +473,8 @@ class Coach(PersonNotebook):
                 yield ticked
                 yield self._finish(state, ticked, [])
             elif self.guided:
-                # The distress acknowledgement first, then a due card (a new conversation's opener).
-                yield from self._guided_turn(state, text, history, "\n\n".join(p for p in (preface, opener) if p))
+                # The distress acknowledgement first; the guided coach brings up a due card (the opener) itself.
+                yield from self._guided_turn(state, text, history, preface, opener)
             else:
                 yield from self._model_turn(state, text, history, preface)
         except Exception as exc:  # the person gets a readable message; the log gets the details
@@ -500,16 +500,16 @@ class Coach(PersonNotebook):
             embed = getattr(getattr(self.knowledge, "embeddings", None), "embed_query", None)
             with self._open_lock:
                 if self._guided is None:
-                    self._guided = GuidedCoach(passages_for=self.passages_for, embed=embed)
+                    self._guided = GuidedCoach(passages_for=self.passages_for, embed=embed, record=self._record, clock=self._clock)
         return self._guided
 
     def _guided_turn(
-        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = ""
+        self, state: SessionState, text: str, history: list[ChatMessage], preface: str = "", opener: str | None = None
     ) -> Iterator[str | CoachReply]:
         """The guided offline coach: it reads the message with the knowledge base's embeddings and
         quotes through passages_for; its quick replies travel on the reply's `options`. `preface` is
-        the safety step's acknowledgement of distress, said first."""
-        turn = self._guided_coach().reply(state, text, history)
+        the safety step's acknowledgement of distress, said first; `opener` names a due card."""
+        turn = self._guided_coach().reply(state, text, history, opener)
         reply_text = _prefaced(preface, turn.text)
         yield reply_text
         reply = self._finish(state, reply_text, turn.sources)

@@ -108,15 +108,39 @@ def salvage_journal(path: Path) -> tuple[Path, int]:
             ("messages", "id, session_id, role, content, sources, status, created_at"),
             ("feedback", "id, session_id, message_id, rating, comment, created_at"),  # none in older journals
         ):
-            for row in _readable_rows(old, table, columns):
-                try:
-                    db.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row))
-                    rows += 1
-                except sqlite3.Error:
-                    continue
+            rows += _copy(old, db, table, columns)
+        rows += _copy_notebook(old, db)
     except sqlite3.Error:
         pass  # nothing readable at all: a new, empty journal, and the damaged file kept
     return kept, rows
+
+
+def _copy(old: sqlite3.Connection, db: sqlite3.Connection, table: str, columns: str) -> int:
+    copied = 0
+    for row in _readable_rows(old, table, columns):
+        try:
+            db.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row))
+            copied += 1
+        except sqlite3.Error:
+            continue
+    return copied
+
+
+def _copy_notebook(old: sqlite3.Connection, db: sqlite3.Connection) -> int:
+    """The person-level tables (strengths, cards, ticks, conversation titles). When the damaged file had
+    a notebook, the new one is marked as holding it, so opening it never copies the sessions' strengths
+    and cards over it again (that would bring back what the person had deleted or edited)."""
+    from .notebook import TABLES, create_tables, mark_migrated
+
+    create_tables(db)
+    try:
+        had = {r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} & {t for t, _ in TABLES}
+    except sqlite3.Error:
+        had = set()
+    copied = sum(_copy(old, db, table, columns) for table, columns in TABLES if table in had)
+    if had:  # a journal from before the notebook gets the usual migration when the coach opens it
+        mark_migrated(db)
+    return copied
 
 
 def _readable_rows(db: sqlite3.Connection, table: str, columns: str):

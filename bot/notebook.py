@@ -62,6 +62,14 @@ CREATE TABLE IF NOT EXISTS session_titles (
 );
 CREATE TABLE IF NOT EXISTS notebook_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# Every person-level table and its columns, in the order `coach doctor --repair` copies them.
+TABLES: tuple[tuple[str, str], ...] = (
+    ("notebook_strengths", "id, owner, kind, name, folded, evidence, created_at"),
+    ("notebook_cards", "owner, id, session_id, status, review_on, started_on, card, updated_at"),
+    ("notebook_ticks", "owner, card_id, day, value"),
+    ("session_titles", "session_id, owner, title"),
+    ("notebook_meta", "key, value"),
+)
 _RANK = {"proposed": 0, "running": 1, "reviewed": 2}
 Today = Callable[[], dt.date]
 
@@ -69,6 +77,16 @@ Today = Callable[[], dt.date]
 @lru_cache(maxsize=4096)
 def fold(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+def create_tables(db: sqlite3.Connection) -> None:
+    """The notebook's tables in a journal's database (nothing copied or migrated)."""
+    db.executescript(_SCHEMA)
+
+
+def mark_migrated(db: sqlite3.Connection) -> None:
+    """Sessions need no copying into the notebook any more (it holds them, or they were salvaged with it)."""
+    db.execute("INSERT OR REPLACE INTO notebook_meta (key, value) VALUES ('migrated', ?)", (now().isoformat(),))
 
 
 class NotebookStore:
@@ -79,7 +97,7 @@ class NotebookStore:
         self.today = today or (lambda: now().date())
         if not journal.read_only:
             db = journal._db()
-            db.executescript(_SCHEMA)
+            create_tables(db)
             if db.execute("SELECT 1 FROM notebook_meta WHERE key = 'migrated'").fetchone() is None:
                 self._migrate()
 
@@ -97,7 +115,7 @@ class NotebookStore:
             if state is not None:
                 self.absorb(state, row["owner"])
         with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO notebook_meta (key, value) VALUES ('migrated', ?)", (now().isoformat(),))
+            mark_migrated(db)
         if rows:
             log.info("copied the strengths and cards of %d session(s) to their owners' notebooks", len(rows))
 

@@ -155,11 +155,16 @@ class PersonNotebook:
 
         return evidence_lines(self.notebook(person), language, self.today())
 
-    def remind(self, ref: str, person: Person | None = None) -> bytes:
-        """The card as an .ics calendar file: the review with an alarm, the daily check repeating."""
-        from .reminders import card_calendar
+    def remind(self, ref: str, person: Person | None = None, language: str | None = None) -> bytes:
+        """The card as an .ics calendar file: the review with an alarm, the daily check repeating; in
+        `language`, else the card's own (its words; the language of the conversation it came from)."""
+        from .reminders import card_calendar, card_language
 
-        return card_calendar(self.card(ref, person), self.today())
+        entry = self.card(ref, person)
+        if language is None:
+            state = self.journal.load(entry.session_id) if entry.session_id and _valid_id(entry.session_id) else None
+            language = card_language(entry, default=state.language if state is not None else "en")
+        return card_calendar(entry, self.today(), language)
 
     # -- export and import -----------------------------------------------------------------------
 
@@ -227,6 +232,19 @@ class PersonNotebook:
         notebook = self.notebook_store.refresh(state, state.owner)
         state.notebook_lines = evidence_lines(notebook, state.language, self.today())
         return due_opener(notebook, state.language, self.today()) if first_message else None
+
+    def _clock(self) -> datetime:
+        """Now, on the person's today (the guided coach's clock: due cards, review dates)."""
+        current = now()
+        day = self.today()
+        return current if day == current.date() else datetime.combine(day, current.timetz())
+
+    def _record(self, state: SessionState) -> Notebook:
+        """The person's record as the guided coach's bandit reads it mid-turn: their notebook with this
+        session's cards as they stand now (a review just given in chat counts)."""
+        from .policy import with_session
+
+        return with_session(self.notebook_store.load(state.owner), state)
 
     def _check_in(self, state: SessionState, text: str) -> str | None:
         """A daily check said in chat ("did it today"), ticked, and the reply to it; None when it is not one."""

@@ -13,12 +13,15 @@ import statistics
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .checkins import mentioned, percent
 from .notebook import fold
-from .person_models import Notebook, NotebookCard
+from .person_models import Notebook, NotebookCard, NotebookStrength
 from .words import load
+
+if TYPE_CHECKING:
+    from .models import SessionState
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Proposal:
     kind: Literal["exploit", "explore"]
     reason: str
     sample: float
+    experiments: int = 0  # the chosen strength's reviewed experiments (0: untested)
 
 
 @dataclass(frozen=True)
@@ -157,13 +161,34 @@ def propose(notebook: Notebook, seed: int | None = None, language: str = "en",
     tested = [s for s in stats if s.experiments]
     best = max(tested, key=lambda s: s.mean) if tested else None
     values = {"name": chosen.name, "n": chosen.experiments, "mean": _signed(chosen.mean)}
-    if not chosen.experiments:
-        return Proposal(chosen.name, "explore", words["explore_untested"].format(**values), sample)
+    n = chosen.experiments
+    if not n:
+        return Proposal(chosen.name, "explore", words["explore_untested"].format(**values), sample, n)
     if chosen is best and (chosen.mean or 0) > 0:
-        return Proposal(chosen.name, "exploit", words["exploit"].format(**values), sample)
+        return Proposal(chosen.name, "exploit", words["exploit"].format(**values), sample, n)
     if (best.mean or 0) <= 0:
-        return Proposal(chosen.name, "explore", words["explore_nothing_paid"].format(**values), sample)
-    return Proposal(chosen.name, "explore", words["explore_uncertain"].format(**values), sample)
+        return Proposal(chosen.name, "explore", words["explore_nothing_paid"].format(**values), sample, n)
+    return Proposal(chosen.name, "explore", words["explore_uncertain"].format(**values), sample, n)
+
+
+def with_session(notebook: Notebook, state: SessionState) -> Notebook:
+    """The person's record as it stands mid-turn: the notebook, with the session's cards as the session
+    has them now (a review just given in chat counts before the turn is written back) and its strengths."""
+    cards = {c.id: c for c in notebook.cards}
+    merged = list(notebook.cards)
+    for card in state.experiments:
+        known = cards.get(card.id)
+        if known is None:
+            merged.append(NotebookCard(card=card, session_id=state.session_id))
+        else:
+            merged[merged.index(known)] = known.model_copy(update={"card": card})
+    strengths = list(notebook.strengths)
+    seen = {(s.kind, fold(s.name)) for s in strengths}
+    for i, s in enumerate(state.strengths):
+        if s.name.strip() and (s.kind, fold(s.name)) not in seen:
+            seen.add((s.kind, fold(s.name)))
+            strengths.append(NotebookStrength(id=f"session-{i}", name=s.name.strip(), kind=s.kind))
+    return Notebook(owner=notebook.owner, strengths=strengths, cards=merged)
 
 
 def evidence_lines(notebook: Notebook, language: str = "en", today: dt.date | None = None, seed: int | None = None) -> list[str]:
@@ -194,6 +219,11 @@ def evidence_lines(notebook: Notebook, language: str = "en", today: dt.date | No
     return lines
 
 
+def shown_day(day: dt.date, language: str) -> str:
+    """A day as a person says it: "9 December", "12월 9일"."""
+    return f"{day.day} {day:%B}" if language == "en" else f"{day.month}월 {day.day}일"
+
+
 def due_opener(notebook: Notebook, language: str, today: dt.date) -> str | None:
     """"Your experiment 'X' was due on 9 December — shall we look at how it went?" for the oldest due card."""
     due = notebook.due(today)
@@ -201,9 +231,7 @@ def due_opener(notebook: Notebook, language: str, today: dt.date) -> str | None:
         return None
     entry = due[0]
     words = _text(language)
-    day = entry.card.review_on
-    shown = f"{day.day} {day:%B}" if language == "en" else f"{day.month}월 {day.day}일"
-    text = words["opener"].format(title=entry.card.title, review_on=shown)
+    text = words["opener"].format(title=entry.card.title, review_on=shown_day(entry.card.review_on, language))
     if entry.progress.yes:
         text += " " + words["opener_progress"].format(yes=entry.progress.yes, streak=entry.progress.streak)
     return text

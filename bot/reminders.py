@@ -1,12 +1,15 @@
 """A running card as a calendar file (RFC 5545, written by the `icalendar` library): the review as an
-event with an alarm, and the daily check as a reminder repeating for the card's duration."""
+event with an alarm, and the daily check as a reminder repeating for the card's duration. Its words
+are in the card's language (bot/text/reminders.toml)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from .models import now
 from .person_models import NotebookCard
+from .words import load
 
 PRODID = "-//On-Policy Coach//coach remind//EN"
 REVIEW_AT = dt.time(9, 0)  # local ("floating") times: the person's own morning and evening
@@ -14,61 +17,79 @@ CHECK_AT = dt.time(20, 0)
 DEFAULT_DAYS = 7
 
 
-def card_calendar(entry: NotebookCard, today: dt.date | None = None) -> bytes:
-    """The card's .ics: a VEVENT for the review (with a VALARM) and a daily VEVENT (RRULE, COUNT = days)."""
-    from icalendar import Alarm, Calendar, Event
+def card_language(entry: NotebookCard, default: str = "en") -> str:
+    """The language the card was written in (by its words; `default` when they are too few to tell)."""
+    from .language import detect_language
 
     card = entry.card
-    today = today or now().date()
-    start = entry.started_on or today
+    return detect_language(" ".join((card.title, card.action, card.daily_check, card.hypothesis)),
+                           default="ko" if default == "ko" else "en")
+
+
+def card_calendar(entry: NotebookCard, today: dt.date | None = None, language: str | None = None) -> bytes:
+    """The card's .ics: a VEVENT for the review (with a VALARM) and a daily VEVENT (RRULE, COUNT = days).
+    `language` ("en" or "ko") defaults to the card's own."""
+    from icalendar import Calendar
+
+    table = load("reminders")
+    words = table.get(language or card_language(entry), table["en"])
+    card = entry.card
+    start = entry.started_on or today or now().date()
     days = card.duration_days or DEFAULT_DAYS
     review_on = card.review_on or start + dt.timedelta(days=days)
     stamp = now().replace(microsecond=0)
-    title = card.title or "experiment"
+    title = card.title or words["untitled"]
+
+    def say(key: str, **values: Any) -> str:
+        return words[key].format(title=title, id=card.id, **values)
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-
-    review = Event()
-    review.add("uid", f"{card.id}-review@on-policy-coach")
-    review.add("dtstamp", stamp)
-    review.add("summary", f"Review: {title}")
-    review.add("dtstart", dt.datetime.combine(review_on, REVIEW_AT))
-    review.add("duration", dt.timedelta(minutes=30))
-    review.add("description", _lines(
-        f"How did '{title}' go? What did the world answer ({card.reward_signal})?" if card.reward_signal else f"How did '{title}' go?",
-        f"Hypothesis: {card.hypothesis}" if card.hypothesis else "",
-        "Tell the coach: coach chat",
+    calendar.add_component(_event(
+        uid=f"{card.id}-review@on-policy-coach", stamp=stamp,
+        summary=say("review_summary"),
+        start=dt.datetime.combine(review_on, REVIEW_AT), minutes=30,
+        description=(
+            say("review_question_signal", signal=card.reward_signal) if card.reward_signal else say("review_question"),
+            say("review_hypothesis", hypothesis=card.hypothesis) if card.hypothesis else "",
+            say("review_how"),
+        ),
+        alarm=say("review_alarm"), trigger=dt.timedelta(minutes=-15),
     ))
-    review.add_component(_alarm(Alarm, f"Review '{title}' today", dt.timedelta(minutes=-15)))
-    calendar.add_component(review)
-
-    check = Event()
-    check.add("uid", f"{card.id}-daily@on-policy-coach")
-    check.add("dtstamp", stamp)
-    check.add("summary", f"Daily check: {card.daily_check or title}")
-    check.add("dtstart", dt.datetime.combine(start, CHECK_AT))
-    check.add("duration", dt.timedelta(minutes=5))
-    check.add("rrule", {"freq": "daily", "count": days})
-    check.add("description", _lines(
-        card.daily_check,
-        f"On a bad day: {card.smallest_version}" if card.smallest_version else "",
-        f"Tick it: coach check {card.id}  (or --no, --skip)",
+    check = card.daily_check or say("check_summary", check=title)
+    calendar.add_component(_event(
+        uid=f"{card.id}-daily@on-policy-coach", stamp=stamp,
+        summary=say("check_summary", check=card.daily_check or title),
+        start=dt.datetime.combine(start, CHECK_AT), minutes=5, rrule={"freq": "daily", "count": days},
+        description=(
+            card.daily_check,
+            say("check_smallest", smallest=card.smallest_version) if card.smallest_version else "",
+            say("check_how"),
+        ),
+        alarm=check, trigger=dt.timedelta(0),
     ))
-    check.add_component(_alarm(Alarm, card.daily_check or f"Daily check: {title}", dt.timedelta(0)))
-    calendar.add_component(check)
     return calendar.to_ical()
 
 
-def _alarm(alarm_class, text: str, trigger: dt.timedelta):
-    alarm = alarm_class()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", text)
-    alarm.add("trigger", trigger)
-    return alarm
+def _event(*, uid: str, stamp: dt.datetime, summary: str, start: dt.datetime, minutes: int, description: tuple[str, ...],
+           alarm: str, trigger: dt.timedelta, rrule: dict[str, Any] | None = None):
+    """One VEVENT with its display alarm."""
+    from icalendar import Alarm, Event
 
-
-def _lines(*parts: str) -> str:
-    return "\n".join(p for p in parts if p)
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("duration", dt.timedelta(minutes=minutes))
+    if rrule:
+        event.add("rrule", rrule)
+    event.add("description", "\n".join(p for p in description if p))
+    reminder = Alarm()
+    reminder.add("action", "DISPLAY")
+    reminder.add("description", alarm)
+    reminder.add("trigger", trigger)
+    event.add_component(reminder)
+    return event

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from knowledge.passages import Passage
 
@@ -12,6 +13,11 @@ from ..models import ChatMessage, SessionState, now
 from .quotes import PassagesFor
 from .turn import Turn
 from .understanding import Embed, Understander
+
+if TYPE_CHECKING:
+    from ..person_models import Notebook
+
+Record = Callable[[SessionState], "Notebook"]
 
 
 @dataclass
@@ -29,6 +35,9 @@ class GuidedCoach:
 
     `passages_for` has the signature of `Coach.passages_for`; `embed` is a query embedding
     function (the Coach's `knowledge.embeddings.embed_query`), or None to listen with words only.
+    `record(state)` is the person's whole record as the bandit reads it (bot/policy.py: the Coach
+    gives their notebook with this session's cards, `policy.with_session`); without it, the session's
+    own cards and strengths. `seed` fixes the bandit's draw (None: stable per person until a review).
     """
 
     def __init__(
@@ -37,13 +46,19 @@ class GuidedCoach:
         embed: Embed | None = None,
         *,
         clock: Callable[[], datetime] = now,
+        record: Record | None = None,
+        seed: int | None = None,
     ) -> None:
         self.passages_for = passages_for
         self.understander = Understander(embed)
         self.clock = clock
+        self.record = record or _session_record
+        self.seed = seed
 
-    def reply(self, state: SessionState, message: str, history: list[ChatMessage]) -> GuidedTurn:
-        return self._done(Turn(self, state, message, list(history or [])).run())
+    def reply(self, state: SessionState, message: str, history: list[ChatMessage], opener: str | None = None) -> GuidedTurn:
+        """The reply to `message`. `opener` is the Coach's line for a card that is due, said first on a
+        conversation's first message (the guided coach words its own when it is not given)."""
+        return self._done(Turn(self, state, message, list(history or []), opener).run())
 
     def resume(self, state: SessionState, history: list[ChatMessage]) -> GuidedTurn:
         """The pending question again, briefly ("Where we were: …"), e.g. after a safety check-in."""
@@ -59,3 +74,10 @@ class GuidedCoach:
             options=list(turn.options),
             understood=str(turn.u) if turn.u is not None else "",
         )
+
+
+def _session_record(state: SessionState) -> Notebook:
+    from ..person_models import Notebook
+    from ..policy import with_session
+
+    return with_session(Notebook(owner=state.owner), state)

@@ -59,6 +59,7 @@ STEPS: tuple[Step, ...] = (
          needed=lambda t: True, card=True),
     Step("card_shrink", Stage.DESIGN, card_steps.on_shrink, needed=lambda t: False, card=True),
     Step("running", Stage.DESIGN, card_steps.on_running, options=lambda t: t.choices("running")),
+    Step("review_due", Stage.REVIEW, review.on_due, optional=True, skip=review.on_due, options=lambda t: t.choices("due")),
     Step("review_outcome", Stage.REVIEW, review.on_outcome),
     Step("review_reward", Stage.REVIEW, review.on_reward, numeric=True, options=lambda t: t.choices("rewards")),
     Step("review_plus", Stage.REVIEW, review.on_plus),

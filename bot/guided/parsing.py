@@ -120,12 +120,20 @@ def split_smallest_obstacle(text: str) -> tuple[str, str]:
 
 
 def split_plus_minus(text: str) -> tuple[str, str]:
+    """What went well and what didn't, each without the label put before it ("Plus:", "잘된 점은")."""
     sentences = _sentences(text)
     if len(sentences) >= 2:
         marked = [i for i, s in enumerate(sentences) if i > 0 and lexicon().has("minus_marker", s)]
         cut = marked[0] if marked else 1
-        return " ".join(sentences[:cut]), " ".join(sentences[cut:])
-    return _split_by(text, "minus_marker")
+        plus, minus = " ".join(sentences[:cut]), " ".join(sentences[cut:])
+    else:
+        plus, minus = _split_by(text, "minus_marker")
+    return _unlabelled(plus), _unlabelled(minus)
+
+
+def _unlabelled(part: str) -> str:
+    rest = lexicon().strip("review_label", part) if part else part
+    return rest if substance(rest) else part
 
 
 def split_options(text: str) -> tuple[list[str], str]:

@@ -74,6 +74,7 @@ class Progress(BaseModel):
     design_quoted: list[str] = Field(default_factory=list)
     review: ReviewDraft | None = None
     obstacle: str = ""
+    lead: str = Field(default="", description="the strength the design leads with (the bandit's pick once there is evidence)")
     used: dict[str, int] = Field(default_factory=dict, description="how often each wording list was used")
     tentative: Tentative | None = None
     reviews_seen: list[str] = Field(default_factory=list, description="cards whose review the coach took up")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..models import ExperimentCard, Review, Stage
 from . import card as cards
 from .lexicon import fragment, lexicon, substance, trim
-from .parsing import parse_reward, split_plus_minus
+from .parsing import parse_duration, parse_reward, split_plus_minus
 from .progress import ReviewDraft, Suggestion
 from .understanding import Intent, is_question
 
@@ -20,24 +20,95 @@ def _draft_card(t: Turn) -> ExperimentCard | None:
     return t.state.experiment(t.p.review.card) if t.p.review is not None else None
 
 
-def start(t: Turn) -> None:
-    card = t.running_card()
+def tells_outcome(t: Turn) -> bool:
+    """Whether the message already says how it went ("it flopped", "반쯤 했어요", a few lines of it)."""
+    if is_question(t.msg):
+        return False
+    return lexicon().has("outcome", t.msg) or substance(lexicon().strip("returning", t.msg)) >= 40
+
+
+def opens_with_outcome(t: Turn) -> bool:
+    """A conversation's first message that is plainly how the experiment went ("5 of 7 days", "망했어요");
+    a report the understanding heard ("I'm back", "it didn't work…") starts the review by its own route."""
+    return not is_question(t.msg) and lexicon().has("outcome_strong", t.msg)
+
+
+def start(t: Turn, card: ExperimentCard | None = None, told: bool | None = None) -> None:
+    """The review of `card` (the due one, else the latest running one): how did it go? When the message
+    already says how (`told`, by default `tells_outcome`), it is taken as the outcome."""
+    card = card or t.due_card() or t.running_card()
     assert card is not None
     t.p.review = ReviewDraft(card=card.id)
     t.p.asked = {k: v for k, v in t.p.asked.items() if not k.startswith("review_")}
     t.state.stage = Stage.REVIEW
-    t.say("say.welcome_back")
-    rest = lexicon().strip("returning", t.msg)
-    if substance(rest) >= 40 and not is_question(t.msg):
+    if t.opening and card.review_on is not None and card.review_on <= t.today():
+        t.say("say.due_since", title=card.title, review_on=t.day(card.review_on))  # which card, and since when
+    else:
+        t.say("say.welcome_back")
+    if tells_outcome(t) if told is None else told:
         on_outcome(t)
     else:
         t.ask("review_outcome", title=card.title)
 
 
-def on_outcome(t: Turn) -> None:
-    if t.p.review is None or _draft_card(t) is None:
+# -- a card that is due, brought up when a conversation starts --------------------------------
+
+
+def offer_due(t: Turn, card: ExperimentCard, after_answer: bool = False) -> None:
+    """"Your experiment '…' was due on … — shall we look at how it went?", with yes / not now. The
+    Coach's opener (with the card's ticks) says it first when given; after an answer, briefly."""
+    t.ask("review_due", index=1 if after_answer else 0, title=card.title, review_on=t.day(card.review_on), card=card.id)
+    if t.opener and not after_answer:
+        t.parts.pop()
+        t.parts.insert(0, t.opener)
+
+
+def on_due(t: Turn) -> None:
+    """Yes (in any words, or straight away how it went) starts that card's review; "not now" lets them go on."""
+    u, lex = t.u, lexicon()
+    card = t.state.experiment(t.p.values.get("card", "")) or t.due_card() or t.running_card()
+    if card is None or card.status != "running":
         t.p.step = None
         t.ask("open")
+        return
+    intent, pick = (u.intent, u.pick) if u is not None else (Intent.ANSWER, None)
+    # Already how it went ("it flopped", "반쯤 했어요", "yes — 5 of 7 days and two replies"): the outcome.
+    told = intent is Intent.REPORT or tells_outcome(t)
+    refused = intent in (Intent.NO, Intent.DISAGREE) or (intent is Intent.PICK and pick == 1)
+    if not told and (lex.has("not_now", t.msg) or refused and not lex.has("look_now", t.msg)):
+        put_off(t, card)
+    elif told:
+        start(t, card)
+    elif intent is Intent.YES or (intent is Intent.PICK and pick == 0) or lex.has("look_now", t.msg):
+        start(t, card)
+    elif t.next_variant("review_due") is None:
+        put_off(t, card)  # asked twice and no clearer: it waits on the board
+    else:
+        t.ask_again(other_words=True)
+
+
+def put_off(t: Turn, card: ExperimentCard) -> None:
+    """Not now: the card stays running (and due) on the board; the conversation goes on."""
+    t.say("say.due_later", title=card.title)
+    t.p.review = None
+    t.p.step = None
+    t.ask("open")
+
+
+def not_now(t: Turn) -> bool:
+    """A short "not now" / "나중에요" (not an account of how it went)."""
+    u = t.u
+    return (u is None or u.intent is not Intent.REPORT) and substance(t.msg) < 40 and lexicon().has("not_now", t.msg)
+
+
+def on_outcome(t: Turn) -> None:
+    card = _draft_card(t)
+    if t.p.review is None or card is None:
+        t.p.step = None
+        t.ask("open")
+        return
+    if not_now(t):
+        put_off(t, card)
         return
     t.p.review.outcome = t.msg
     t.reflect("review_outcome")
@@ -127,39 +198,58 @@ def _own_next(text: str) -> str:
 
 
 def propose_next(t: Turn, done: ExperimentCard) -> None:
-    """Exploit a strength that paid off; otherwise explore one not tested yet. The person's own next first."""
+    """The next experiment from the evidence: the bandit over the person's record (bot/policy.py) picks
+    the strength and says why ("exploit — … paid +1.5 …" / "explore — you haven't tested … yet"). The
+    person's own "next", when they gave one, is the next card; the bandit's pick is said beside it."""
     from .steps import drop_unused_card
 
     review = done.review
     assert review is not None
-    tested = {c.strength for c in t.state.experiments}
-    untested = [s for s in t.own_strengths() if s.name not in tested]
     days = done.duration_days or 7
     own = _own_next(review.next)
-    if review.reward > 0:
-        strength, kind = done.strength, "exploit"
-        t.say("say.exploit", strength=strength)
-    elif untested and not own:
-        strength, kind, days = untested[0].name, "explore", 7
-        t.say("say.explore", strength=strength)
-    else:
-        strength, kind = done.strength, "change"
-        t.say("say.explore_same", strength=strength)
+    proposal = t.proposal()
+    t.say("say.paid" if review.reward > 0 else "say.not_paid")
+    same = proposal is None or proposal.strength == t.arm(done)
     if own:
+        strength, kind = done.strength, "next"
         t.say("say.own_next", next=trim(own, 80))
-        body = own[:1].lower() + own[1:] if own[:1].isascii() else own
+        if proposal is not None:
+            t.say("say.policy" if same else "say.policy_later", reason=proposal.reason, strength=proposal.strength)
+        days = parse_duration(own) or days  # "…, for 7 days": their length, not the last card's
+        body = lexicon().strip("i_will", own) if lexicon().has("i_will", own) else own  # "I will" is said once
+        body = body[:1].lower() + body[1:] if body[:1].isascii() else body
         action, title = t.text("card.suggestion_next", next=body), ""
-    elif kind == "exploit":
-        action, title = t.text("card.suggestion_exploit", title=done.title, plus=fragment(review.plus, 40)), t.text("card.exploit_title")
-    elif kind == "explore":
-        action, title = t.text("card.suggestion_explore", strength=strength), t.text("card.explore_title")
-    else:
+    elif proposal is None:
+        strength, kind = done.strength, "change"
+        t.say("say.change_one")
         action, title = t.text("card.suggestion_change", title=done.title, minus=fragment(review.minus or review.next, 40)), t.text("card.change_title")
+    else:
+        strength = proposal.strength
+        t.say("say.policy", reason=proposal.reason)
+        if proposal.kind == "exploit" and same:
+            kind, action, title = "exploit", t.text("card.suggestion_exploit", title=done.title, plus=fragment(review.plus, 40)), t.text("card.exploit_title")
+            t.say("say.exploit_next")
+        elif proposal.kind == "exploit":
+            kind, days = "exploit", 7
+            action, title = t.text("card.suggestion_exploit_other", strength=strength), t.text("card.exploit_title")
+            t.say("say.exploit_other", strength=strength)
+        elif same:
+            kind = "change"
+            action, title = t.text("card.suggestion_change", title=done.title, minus=fragment(review.minus or review.next, 40)), t.text("card.change_title")
+            t.say("say.explore_same", strength=strength)
+        elif not proposal.experiments:
+            kind, days = "explore", 7
+            action, title = t.text("card.suggestion_explore", strength=strength), t.text("card.explore_title")
+            t.say("say.explore_next")
+        else:
+            kind, days = "change", 7
+            action, title = t.text("card.suggestion_retry", strength=strength), t.text("card.retry_title")
+            t.say("say.retry", strength=strength)
     drop_unused_card(t)
     t.p.review = None
     card = t.card()
     card.strength = strength
-    t.p.suggestion = Suggestion(action=action, days=days, strength=strength, title=title, kind="next" if own else kind)  # type: ignore[arg-type]
+    t.p.suggestion = Suggestion(action=action, days=days, strength=strength, title=title, kind=kind)  # type: ignore[arg-type]
     t.say("say.proposal", suggestion=cards.action_text(action, days, t.state.language))
     t.quote(f"{review.outcome} {review.next}")
     t.ask("design_pick", key="design_next")

@@ -183,12 +183,18 @@ def start_design(t: Turn, new_card: bool = False) -> None:
     t.state.stage = Stage.DESIGN
     if new_card:
         drop_unused_card(t)
-    t.card()
+    card = t.card()
     strengths = t.own_strengths()
     if not strengths:
         t.ask("design_strength")
         return
-    t.say("say.options_lead", strength=strengths[-1].name)
+    lead = strengths[-1].name  # the strength just found; once experiments were reviewed, the bandit's pick
+    proposal = t.proposal() if t.has_evidence() else None
+    if proposal is not None:
+        lead = proposal.strength
+        t.say("say.policy", reason=proposal.reason)
+    t.p.lead = lead
+    t.say("say.options_lead", strength=lead)
     t.quote(" ".join(s.name for s in strengths))
     t.ask("design_options")
 
@@ -204,7 +210,7 @@ def pick_options(t: Turn) -> list[str]:
 
 def suggestion(t: Turn) -> Suggestion:
     strengths = t.own_strengths()
-    name = strengths[-1].name if strengths else ""
+    name = t.p.lead or (strengths[-1].name if strengths else "")
     action = t.text("card.suggestion", strength=name)
     return Suggestion(action=action, days=7, strength=name, title=t.text("card.suggestion_title"), kind="suggestion")
 
@@ -315,7 +321,9 @@ def set_action(t: Turn, action: str, chosen: Suggestion | None = None, days: int
     if not card.strength:
         strengths = t.own_strengths()
         if strengths:
-            card.strength = max(strengths, key=lambda s: (overlap(card.action, s.name + " " + s.evidence), -strengths.index(s))).name
+            best = max(strengths, key=lambda s: (overlap(card.action, s.name + " " + s.evidence), -strengths.index(s)))
+            # No words shared with any strength: the one the design led with ("Let's build on …").
+            card.strength = best.name if overlap(card.action, best.name + " " + best.evidence) or not t.p.lead else t.p.lead
     t.reflect("pick", fragment=card.title)
     next_card(t)
 

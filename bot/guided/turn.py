@@ -16,11 +16,14 @@ from .progress import Progress
 from .understanding import Intent, Understanding
 
 if TYPE_CHECKING:
+    from ..policy import Proposal
     from .coach import GuidedCoach
 
 RETURN_AFTER = timedelta(hours=12)
 HANGUL_ANY = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")
-YES_NO_STEPS = ("confirm", "design_pick", "design_concrete", "running", "card_shrink")
+YES_NO_STEPS = ("confirm", "design_pick", "design_concrete", "running", "card_shrink", "review_due")
+# What a person does that goes its own way even when a due review is being offered.
+OWN_WAY = (Intent.REPORT, Intent.QUESTION, Intent.DESIGN, Intent.ASK_IDEA, Intent.DISTRESS, Intent.CORRECT)
 LONG_ANSWER = 100  # substance (letters, Hangul weighted) past which a message is an answer too
 CLUES = ("enjoy", "fast", "come_to_you", "tried", "free_week")
 
@@ -28,8 +31,10 @@ CLUES = ("enjoy", "fast", "come_to_you", "tried", "free_week")
 class Turn:
     """Builds one reply: parts of text in order, quick replies, passages quoted, the state's updates."""
 
-    def __init__(self, coach: GuidedCoach, state: SessionState, message: str, history: list[ChatMessage]) -> None:
+    def __init__(self, coach: GuidedCoach, state: SessionState, message: str, history: list[ChatMessage],
+                 opener: str | None = None) -> None:
         self.coach = coach
+        self.opener = opener
         self.state = state
         self.msg = (message or "").strip()
         self.history = history
@@ -156,12 +161,44 @@ class Turn:
             self.p.asked = {k: v for k, v in self.p.asked.items() if not k.startswith(("design_", "card_"))}
             self.p.card, self.p.options, self.p.suggestion = card.id, [], None
             self.p.challenged = self.p.pushback = False
-            self.p.design_quoted, self.p.obstacle = [], ""
+            self.p.design_quoted, self.p.obstacle, self.p.lead = [], "", ""
         return card
 
     def designing(self) -> ExperimentCard | None:
         card = self.state.experiment(self.p.card or "")
         return card if card is not None and card.status == "proposed" else None
+
+    @property
+    def opening(self) -> bool:
+        """The conversation's first message."""
+        return not self.history
+
+    def day(self, day: date | None) -> str:
+        from ..policy import shown_day
+
+        return shown_day(day, self.state.language) if day is not None else "…"
+
+    def due_card(self) -> ExperimentCard | None:
+        """The running card whose review day has come (the oldest), if any."""
+        due = [c for c in self.state.experiments if c.status == "running" and c.review_on is not None and c.review_on <= self.today()]
+        return min(due, key=lambda c: c.review_on) if due else None  # type: ignore[arg-type, return-value]
+
+    def proposal(self) -> Proposal | None:
+        """The bandit's next strength over the person's record, with its reason in their language."""
+        from ..policy import propose
+
+        return propose(self.coach.record(self.state), self.coach.seed, self.state.language)
+
+    def arm(self, card: ExperimentCard) -> str:
+        """The person's strength a card builds on, as the bandit names it."""
+        from ..person_models import NotebookCard
+        from ..policy import arm_of
+
+        return arm_of(NotebookCard(card=card), [s.name for s in self.own_strengths()])
+
+    def has_evidence(self) -> bool:
+        """Whether any of the person's experiments has been reviewed (the bandit has rewards to go on)."""
+        return any(c.card.status == "reviewed" for c in self.coach.record(self.state).cards)
 
     def own_strengths(self) -> list[Strength]:
         return [s for s in self.state.strengths if s.kind == "strength"]
@@ -204,13 +241,25 @@ class Turn:
         if u.intent is Intent.PICK and u.pick is not None and u.pick < len(p.offered) and p.offered[u.pick] == self.choice("idea"):
             u.intent = Intent.ASK_IDEA  # the quick reply that asks for the coach's idea
         self.route(u, row)
+        if self.opener and not (self.p.step or "").startswith("review"):
+            self.parts.insert(0, self.opener)  # the due card, said first even when the message went elsewhere
         return self
 
     def route(self, u: Understanding, row: flow.Step | None) -> None:
         p, step = self.p, self.p.step
-        in_review = (step or "").startswith("review")
+        in_review = (step or "").startswith("review") and step != "review_due"
+        due = self.due_card() if (self.opening and step is None) or step == "review_due" else None
         if review.unseen_board_review(self) is not None:
             review.take_up_board_review(self)
+        elif due is not None and u.intent is Intent.QUESTION and substance(self.msg) < LONG_ANSWER:
+            self.answer_question(u, back=False)
+            review.offer_due(self, due, after_answer=True)  # then briefly: shall we look at it?
+        elif due is not None and step is None and review.opens_with_outcome(self):
+            review.start(self, due, told=True)  # straight away how it went: the review's first answer
+        elif due is not None and step is None and u.intent not in OWN_WAY and substance(self.msg) < LONG_ANSWER:
+            review.offer_due(self, due)  # a new conversation with a card whose review day has come
+        elif step == "review_due" and u.intent not in OWN_WAY:
+            review.on_due(self)
         elif not in_review and self.running_card() is not None and (
             u.intent is Intent.REPORT or self.away_long() or (step == "running" and u.intent is Intent.PICK and u.pick == 0)
         ):
@@ -236,7 +285,7 @@ class Turn:
             self.ask_again(back=True)
         elif u.intent is Intent.CORRECT and (self.designing() or self.running_card()) and step != "card_shrink":
             steps.correct_card(self)
-        elif u.intent is Intent.DESIGN and not (step or "").startswith(("design", "card", "review")):
+        elif u.intent is Intent.DESIGN and (step == "review_due" or not (step or "").startswith(("design", "card", "review"))):
             steps.start_design(self, new_card=True)
         elif step == "confirm" and row is not None:
             row.handle(self)  # yes, no, or a new answer in place of the one it checks

@@ -65,10 +65,12 @@ def test_a_new_guided_conversation_brings_up_the_due_card_first(make_coach, reco
     assert reply.text.startswith(f"'Raw logs every morning' 실험의 리뷰 날짜가 {due.month}월 {due.day}일이었어요")
     assert any(c.id == card.id and c.status == "running" for c in reply.experiments)
     assert [s.name for s in reply.strengths] == ["reading raw logs"]
-    again = coach.ask("Hi, I'm back", None)
+    again = coach.ask("Hi there", None)
     assert f"was due on {due.day} {due:%B}" in again.text and "shall we look at how it went?" in again.text
-    later = coach.ask("What should I do next?", again.session_id)
+    later = coach.ask("What does on-policy mean?", again.session_id)
     assert "was due on" not in later.text  # only a conversation's first message opens with it
+    back = coach.ask("Hi, I'm back", None)  # saying they are back goes straight into the review, naming the card
+    assert f"“Raw logs every morning” was due on {due.day} {due:%B}" in back.text and "How did “Raw logs every morning” go?" in back.text
 
 
 def test_a_review_in_the_second_conversation_reaches_the_notebook(make_coach, recording_llm):
