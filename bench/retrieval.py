@@ -399,9 +399,11 @@ def ablation_report(coach, passages, cases: list[TurnCase]) -> str:
     variants = {
         "everything": {},
         "no stage prior": {"STAGE_PRIOR": 0.0},
+        "no claim cues": {"CUE_PRIOR": 0.0},
+        "no situations": {"situation": 0.0},
         "no coach question": {"QUESTION_WEIGHT": 0.0},
         "no lexical": {"lexical": 0.0},
-        "no notes' vectors": {"rendering": 0.0, "gist.en": 0.0, "gist.ko": 0.0, "question": 0.0},
+        "no notes' vectors": {"rendering": 0.0, "gist.en": 0.0, "gist.ko": 0.0, "question": 0.0, "situation": 0.0},
         "no questions": {"question": 0.0},
         "no renderings": {"rendering": 0.0},
     }
@@ -409,7 +411,7 @@ def ablation_report(coach, passages, cases: list[TurnCase]) -> str:
     keys = [f"{s} {l}" for s in SPLITS[:3] for l in ("ko", "en") if any(c.split == s and c.lang == l for c in cases)]
     lines = [f"ablations, conversation recall@3 ({' / '.join(keys)}):"]
     for name, change in variants.items():
-        saved = {a: getattr(turn_retrieval, a) for a in ("STAGE_PRIOR", "QUESTION_WEIGHT")}
+        saved = {a: getattr(turn_retrieval, a) for a in ("STAGE_PRIOR", "CUE_PRIOR", "QUESTION_WEIGHT")}
         for key, value in change.items():
             if key in saved:
                 setattr(turn_retrieval, key, value)
