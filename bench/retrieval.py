@@ -9,12 +9,14 @@ Run from the project root:
     .venv/bin/python bench/retrieval.py --ablations          # also passages_for without each of its parts
 
 Conversation turns (bench/retrieval_conversations.json, `--conversations FILE`): a JSON list of
-{"split": "tune"|"held"|"fresh", "lang", "stage", "coach": the coach's previous question,
+{"split": "tune"|"dev"|"held"|"fresh", "lang", "stage", "coach": the coach's previous question,
 "message": the person's answer, "answers": [...]}. "tune" is what the ranking was fitted on; "held"
 was written with it and not tuned on (but its misses were read in the first round); "fresh" (24 a
 language, other people and other lives) was written in the second round before any change and is
 never looked at turn by turn, so the gap between "tune" and "fresh" is the overfitting.
-`--splits tune,held` leaves the fresh part out while working on the ranking. Each turn is scored for `Coach.passages_for` (the
+"dev" (12 en, 8 ko) was written after the first change of that round, to judge the later ones
+without touching "fresh"; it is tuned on like "tune". `--splits tune,dev,held` leaves the fresh part
+out while working on the ranking. Each turn is scored for `Coach.passages_for` (the
 turn's message, the coach's question as history, the stage) and for plain `kb.search(message)`,
 side by side, with how many distinct passages come first across the set and the largest share any
 one passage takes. Then warm `passages_for` latency (one query embedding per call, a new session
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over the queries for latency")
     parser.add_argument("--conversations", type=Path, default=DEFAULT_CONVERSATIONS, help="conversation turns (JSON list)")
     parser.add_argument("--ablations", action="store_true", help="also score passages_for without each of its parts")
-    parser.add_argument("--splits", default="tune,held,fresh", help="conversation splits to score (comma-separated)")
+    parser.add_argument("--splits", default="tune,dev,held,fresh", help="conversation splits to score (comma-separated)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(HERE.parent))
@@ -350,7 +352,7 @@ def conversation_report(coach, kb, passages, cases: list[TurnCase], show_misses:
         relevant = relevant_ids(Query(case.lang, case.message, case.answers), passages)
         turn = turn_ranking(coach, case, len(passages), f"c{next(ids)}")
         plain = [p.id for p in kb.search(case.message, k=len(passages))]
-        for key in (f"{case.split} {case.lang}", *([f"unseen {case.lang}"] if case.split != "tune" else []), f"all {case.lang}", "all"):
+        for key in (f"{case.split} {case.lang}", *([f"unseen {case.lang}"] if case.split in ("held", "fresh") else []), f"all {case.lang}", "all"):
             counts[key] += 1
             for name, ranking in (("turn", turn), ("search", plain)):
                 rows.setdefault(key, {"turn": [], "search": []})[name].append(first_hit(ranking, relevant))
@@ -387,7 +389,7 @@ def conversation_report(coach, kb, passages, cases: list[TurnCase], show_misses:
     return "\n".join(lines)
 
 
-SPLITS = ("tune", "held", "fresh", "unseen")  # unseen = held + fresh, everything not tuned on
+SPLITS = ("tune", "dev", "held", "fresh", "unseen")  # unseen = held + fresh, everything not tuned on
 
 
 def ablation_report(coach, passages, cases: list[TurnCase]) -> str:
@@ -408,7 +410,7 @@ def ablation_report(coach, passages, cases: list[TurnCase]) -> str:
         "no renderings": {"rendering": 0.0},
     }
     ids = _session_ids()
-    keys = [f"{s} {l}" for s in SPLITS[:3] for l in ("ko", "en") if any(c.split == s and c.lang == l for c in cases)]
+    keys = [f"{s} {l}" for s in SPLITS[:4] for l in ("ko", "en") if any(c.split == s and c.lang == l for c in cases)]
     lines = [f"ablations, conversation recall@3 ({' / '.join(keys)}):"]
     for name, change in variants.items():
         saved = {a: getattr(turn_retrieval, a) for a in ("STAGE_PRIOR", "CUE_PRIOR", "QUESTION_WEIGHT")}
