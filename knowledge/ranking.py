@@ -29,7 +29,7 @@ WEIGHTS: dict[str, float] = {
 # cross-lingual cosines are noisier than its same-language ones and lean on the passage: the essay's
 # Korean text of its jargon-heavy claim ("On-Policy", "강화학습의 핵심 개념") sat ~2 standard deviations
 # low for every English message about a life, and an English message is scored on the English
-# rendering and gist instead (bench/retrieval.py: conversation MRR +0.05-0.07 in both languages).
+# rendering and gist instead (bench/retrieval.py: conversation MRR +0.05-0.07 on the tuning turns).
 CROSS_LINGUAL = 0.0
 
 _WORD = re.compile(r"[0-9A-Za-z]+|[가-힣]+")

@@ -151,8 +151,13 @@ def test_a_message_cues_the_claim_its_situation_speaks_to(message, number):
 
 
 def test_ordinary_talk_cues_no_claim():
-    for message in ("Thanks, that helps.", "What should I do next week?", "감사합니다. 다음 주에 또 올게요.", "Tuesday evening works."):
+    for message in (
+        "Thanks, that helps.", "What should I do next week?", "감사합니다. 다음 주에 또 올게요.", "Tuesday evening works.",
+        "Naturally I said yes when she asked.", "그 덕분에 잘 끝났어요.",
+    ):
         assert cued_passages(message) == [], message
+    # "from scratch" is not "at the start": building it yourself is not the beginner's imitation.
+    assert not set(claim(2).passages) & set(cued_passages("배포 스크립트를 제가 처음부터 다 짰어요."))
 
 
 def test_a_turn_knows_the_language_it_is_written_in():
