@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         ablations = ablation_report(coach, passages, turns) if args.ablations else ""
 
         kb.search("warm up", k=4)
+        load_before = os.getloadavg()
         # Interleaved query by query, so that both see the same load on a shared machine.
         latencies: list[float] = []
         turn_latencies: list[float] = []
@@ -259,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{lang:<5}{counts[lang]:>4}  " + "  ".join(cells) + verdict)
     print()
     print(f"cold start: model load + open {t1 - t0:.2f} s; sync ({report}) {t2 - t1:.2f} s")
+    load_after = os.getloadavg()
+    print(
+        f"load average (1/5/15 min) before the timed calls {load_before[0]:.2f} / {load_before[1]:.2f} / {load_before[2]:.2f}, "
+        f"after {load_after[0]:.2f} / {load_after[1]:.2f} / {load_after[2]:.2f} ({os.cpu_count()} CPUs)"
+    )
     print(
         f"warm kb.search(k=4) over {len(latencies)} calls: p50 {percentile(latencies, 50):.1f} ms, "
         f"p95 {percentile(latencies, 95):.1f} ms, max {max(latencies):.1f} ms"
