@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -19,9 +20,18 @@ class Claim(BaseModel):
     ko: str
     passages: list[str]
     stages: list[str] = []
+    cues: list[str] = []  # how people describe the situation the claim speaks to (regexes, both languages)
 
     def statement(self, language: str) -> str:
         return self.ko if language == "ko" else self.en
+
+    @cached_property
+    def _cue_pattern(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{c})" for c in self.cues), re.IGNORECASE) if self.cues else None
+
+    def cued_by(self, text: str) -> bool:
+        """Whether `text` describes the situation this claim speaks to, by its cues."""
+        return self._cue_pattern is not None and self._cue_pattern.search(text) is not None
 
 
 @lru_cache(maxsize=1)
@@ -48,4 +58,10 @@ def stage_passages(stage: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-__all__ = ["Claim", "claim", "claims", "passages_for_claim", "stage_passages"]
+def cued_passages(text: str) -> list[str]:
+    """Ids of the passages behind the claims whose cues `text` matches (a claim's passages once)."""
+    ids = [pid for c in claims() if c.cued_by(text) for pid in c.passages]
+    return list(dict.fromkeys(ids))
+
+
+__all__ = ["Claim", "claim", "claims", "cued_passages", "passages_for_claim", "stage_passages"]

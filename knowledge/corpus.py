@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -13,13 +13,15 @@ from .passages import Passage, split_passages
 @dataclass(frozen=True)
 class PassageNotes:
     """What the corpus keeps beside a passage: the project's own renderings in other languages (never
-    the author's words), a one-line gist and questions the passage answers, each by language."""
+    the author's words), a one-line gist, questions the passage answers, and situations: what a person
+    might say about their own life when a coach would quote the passage, each by language."""
 
     position: int
     korean_sha1: str
     rendering: dict[str, str]
     gist: dict[str, str]
     questions: dict[str, list[str]]
+    situations: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

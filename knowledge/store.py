@@ -271,17 +271,19 @@ class KnowledgeBase:
         text: str = "",
         boosts: dict[str, float] | None = None,
         weights: dict[str, float] | None = None,
+        language: str | None = None,
     ) -> list[Passage]:
         """The `k` best passages for a query vector, each built-in passage scored on all its views
-        (its text, renderings, gist, questions it answers) and `text` matched lexically, the user's
-        documents on their text (see knowledge/ranking.py). `boosts` adds a prior per passage id."""
+        (its text, renderings, gist, questions it answers, situations) and `text` matched lexically,
+        the user's documents on their text (see knowledge/ranking.py). `boosts` adds a prior per
+        passage id; `language` is the query's, when it is clearly one ("ko", "en")."""
         from .ranking import rank
 
         if k < 1:
             return []
         index = self.views()
         documents = self._nearest(vector, k, where={"kind": DOCUMENT_KIND}) if self._documents_present() else []
-        return rank(index, vector, k, text=text, documents=documents, boosts=boosts, weights=weights)
+        return rank(index, vector, k, text=text, documents=documents, boosts=boosts, weights=weights, language=language)
 
     def views(self) -> ViewIndex:
         """The built-in passages with all their vectors, in memory (the notes' vectors are embedded

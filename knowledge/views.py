@@ -1,9 +1,10 @@
 """Several vectors per built-in passage: its text, plus its notes (renderings, gist, questions it
-answers), kept in a Chroma collection of their own beside the passages and loaded into memory.
+answers, situations a person describes when a coach would quote it), kept in a Chroma collection of
+their own beside the passages and loaded into memory.
 
-A rendering is embedded as a passage (it says what the passage says, in another language); a gist
-and a question are embedded as queries, so that a query is compared with text of its own kind
-(e5's query-to-query similarity matches how people phrase a situation better than query-to-passage).
+A rendering is embedded as a passage (it says what the passage says, in another language); a gist,
+a question and a situation are embedded as queries, so that a query is compared with text of its
+own kind (e5's query-to-query similarity matches how people phrase a situation better than query-to-passage).
 Ids carry a hash of the text, so an edited note is embedded again and an unchanged one never is.
 """
 
@@ -19,7 +20,10 @@ from .corpus import PassageNotes
 from .passages import Passage
 
 # The views a ranking scores, each a matrix of vectors with the passage each row belongs to.
-VIEWS = ("rendering", "gist.en", "gist.ko", "question")
+VIEWS = ("rendering", "gist.en", "gist.ko", "question", "situation")
+# The language each one-language view is written in ("text" is the passages' own language, the
+# essay's Korean); questions and situations are in both, and a query is scored on its nearest.
+VIEW_LANGUAGES = {"rendering": "en", "gist.en": "en", "gist.ko": "ko"}
 SHIPPED_PREFIX = "notes-vectors."
 
 
@@ -38,6 +42,7 @@ def view_texts(notes: dict[str, PassageNotes]) -> list[ViewText]:
         items: list[tuple[str, str, bool]] = [("rendering", t, False) for t in note.rendering.values()]
         items += [(f"gist.{lang}", t, True) for lang, t in note.gist.items()]
         items += [("question", q, True) for qs in note.questions.values() for q in qs]
+        items += [("situation", q, True) for qs in note.situations.values() for q in qs]
         for view, text, as_query in items:
             digest = hashlib.sha1(f"{view}\x00{text}".encode("utf-8")).hexdigest()[:12]
             out.append(ViewText(f"{pid}~{digest}", pid, view, text, as_query))
@@ -103,6 +108,7 @@ class ViewIndex:
     views: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # view -> (vectors (m, d), row's passage index (m,))
     lexical: Any = None  # BM25Okapi over each passage's text and notes, or None
     tokenize: Callable[[str], list[str]] | None = None
+    languages: dict[str, str] = field(default_factory=dict)  # view ("text" too) -> the language it is written in
 
     @property
     def ids(self) -> list[str]:
@@ -115,8 +121,10 @@ class ViewIndex:
         text_vectors: Sequence[Sequence[float]],
         view_rows: Sequence[tuple[str, str, str, Sequence[float]]],
         tokenize: Callable[[str], list[str]],
+        text_language: str | None = None,
     ) -> ViewIndex:
-        """`view_rows`: (passage id, view, text, vector) for every stored view of these passages."""
+        """`view_rows`: (passage id, view, text, vector) for every stored view of these passages;
+        `text_language`: the language the passages are written in, when they share one."""
         import numpy as np
         from rank_bm25 import BM25Okapi
 
@@ -133,7 +141,8 @@ class ViewIndex:
                 words[position[pid]].extend(tokenize(text))
         lexical = BM25Okapi(words) if ids and any(words) else None
         vectors = np.array(text_vectors, dtype=np.float32).reshape(len(ids), -1)
-        return cls(list(passages), vectors, views, lexical, tokenize)
+        languages = {**VIEW_LANGUAGES, **({"text": text_language} if text_language else {})}
+        return cls(list(passages), vectors, views, lexical, tokenize, languages)
 
 
 def load_index(
@@ -154,7 +163,13 @@ def load_index(
     view_rows = [
         (m.get("passage", ""), m.get("view", ""), t, v) for t, m, v in zip(rows["documents"], rows["metadatas"], rows["embeddings"])
     ]
-    index = ViewIndex.build([passages[i] for i in order], [got["embeddings"][i] for i in order], view_rows, tokenize)
+    from .corpus import works
+
+    languages = {w.language for w in works() if any(p.source == w.source for p in passages)}
+    text_language = languages.pop() if len(languages) == 1 else None
+    index = ViewIndex.build(
+        [passages[i] for i in order], [got["embeddings"][i] for i in order], view_rows, tokenize, text_language
+    )
     return index, changed
 
 
@@ -183,4 +198,4 @@ if __name__ == "__main__":
     print(write_shipped_vectors())
 
 
-__all__ = ["VIEWS", "ViewIndex", "ViewText", "embed_queries", "load_index", "sync_views", "view_texts"]
+__all__ = ["VIEWS", "VIEW_LANGUAGES", "ViewIndex", "ViewText", "embed_queries", "load_index", "sync_views", "view_texts"]

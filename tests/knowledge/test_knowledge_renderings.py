@@ -1,5 +1,6 @@
 """Every essay passage has the project's English rendering beside it, found by id and kept in step
-with the Korean; the notes' shipped vectors match the notes."""
+with the Korean; situations in both languages; the notes' shipped vectors match the notes; a query
+is scored on the views in its own language."""
 
 from __future__ import annotations
 
@@ -39,3 +40,31 @@ def test_the_shipped_vectors_cover_every_note():
     # After editing a note, `python -m knowledge.views` writes the file again.
     shipped = shipped_vectors(MODEL_ID)
     assert {v.id for v in view_texts(notes())} <= set(shipped)
+
+
+def test_every_passage_has_situations_in_both_languages():
+    for pid, note in notes().items():
+        for lang in ("en", "ko"):
+            situations = note.situations.get(lang, [])
+            assert len(situations) >= 3 and len(set(situations)) == len(situations), (pid, lang)
+    texts = [t for note in notes().values() for ts in note.situations.values() for t in ts]
+    assert len(set(texts)) == len(texts)  # no situation speaks for two passages
+
+
+def test_a_query_is_scored_on_the_views_in_its_own_language():
+    from knowledge.ranking import rank
+    from knowledge.views import ViewIndex
+
+    # Two passages: the Korean text of "a" is nearest the query, the English rendering of "b" is.
+    passages = [Passage(id=f"essay-{c}", text=t, source="essay") for c, t in (("a", "가"), ("b", "나"))]
+    index = ViewIndex.build(
+        passages,
+        [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]],
+        [("essay-a", "rendering", "A", [0.0, 0.0, 1.0]), ("essay-b", "rendering", "B", [0.6, 0.8, 0.0])],
+        lambda text: [],
+        text_language="ko",
+    )
+    query = [0.9, 0.436, 0.0]
+    assert [p.id for p in rank(index, query, 2)][0] == "essay-a"  # every view counts: the Korean text wins
+    assert [p.id for p in rank(index, query, 2, language="en")][0] == "essay-b"  # an English query: the rendering
+    assert [p.id for p in rank(index, query, 2, language="ko")][0] == "essay-a"
