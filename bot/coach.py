@@ -15,6 +15,7 @@ from .people import LOCAL, Owned, Person
 from .person_coach import PersonNotebook
 from .models import ChatMessage, CoachReply, ExperimentCard, ExperimentStatus, Feedback, Review, SessionState, Stage
 from .safety import Assessment, assess, distress_acknowledgement, examined
+from .safety.context import in_reply
 from .safety.turn import safety_reply
 from .words import message as notice
 
@@ -455,6 +456,9 @@ class Coach(PersonNotebook):
         self.journal.append(session_id, ChatMessage(role="user", content=text), state)
         history = [m for m in history if m.status != "error"]
         safety = safety or self._assess(session_id, state, text)
+        # "I don't know yet" answering the coach's question is an answer (bot/safety/context.py).
+        asked = bool(history) and history[-1].role == "assistant" and "?" in history[-1].content[-400:]
+        safety = in_reply(safety, text, asked=asked)
         answered = safety_reply(state, text, safety, last_seen)
         if answered is not None:
             reply_text, stopped = answered

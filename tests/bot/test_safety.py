@@ -345,3 +345,28 @@ def test_words_of_danger_keep_the_crisis_response_however_long_the_person_change
     guided.ask("I've been giving my things away, I won't need them", "held")
     for answer in ("what's the weather like", "can we talk about work", "let's do the coaching thing"):
         assert guided.ask(answer, "held").stage is Stage.SAFETY
+
+
+@pytest.mark.parametrize("reply", ["I don't know yet", "nothing comes to mind", "nobody, really", "없는 것 같아요", "아직 잘 모르겠어요", "아무도 없어요"])
+def test_a_plain_reply_to_the_coachs_question_is_an_answer_not_a_check_in(guided, monkeypatch, reply):
+    # Alone, the classifier reads "I don't know yet" or "없는 것 같아요" near "I don't know how much
+    # longer I can…"; answering "what do people come to you for?" they are ordinary answers.
+    _classifier_worries_about(monkeypatch, {reply})
+    guided.ask("I keep copying my manager's playbook and I feel stuck.", "plain")
+    assert guided.ask(reply, "plain").stage is not Stage.SAFETY and guided.state("plain").safety is None
+
+
+@pytest.mark.parametrize("reply", ["nobody would miss me", "없어지고 싶어요", "I don't know how much longer I can do this", "살아서 뭐 하나 싶어"])
+def test_a_short_reply_with_danger_in_it_still_gets_the_check_in(guided, monkeypatch, reply):
+    from bot.safety.context import is_plain_reply
+
+    assert not is_plain_reply(reply)
+    _classifier_worries_about(monkeypatch, {reply})
+    guided.ask("I keep copying my manager's playbook and I feel stuck.", "short-danger")
+    assert guided.ask(reply, "short-danger").stage is Stage.SAFETY
+
+
+def test_a_plain_reply_that_opens_a_conversation_is_read_as_it_stands(guided, monkeypatch):
+    # With no question asked, "I don't know" is not an answer to anything: the classifier decides.
+    _classifier_worries_about(monkeypatch, {"I don't know"})
+    assert guided.ask("I don't know", "opening").stage is Stage.SAFETY
