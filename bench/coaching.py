@@ -6,8 +6,9 @@
 Each persona talks to a real `Coach` in guided mode (throwaway COACH_HOME, the bundled essay
 and embedding model). It reads the coach's question from the coach's own words and answers
 from its script; it clicks quick replies when it likes to. Per persona: turns to a running card,
-crashes, questions to the coach left unanswered, repeated questions, card checks, passages
-quoted and their variety, and the language of the replies. Transcripts go to bench/out/.
+crashes, questions to the coach left unanswered, repeated questions, false safety check-ins (no
+persona is at risk; asked, each says so), card checks, passages quoted and their variety, and the
+language of the replies. Transcripts go to bench/out/.
 Targets: 0 crashes; cooperating personas reach a running card in <= 12 turns (not counting the
 asides they chose to make: questions to the coach, distress, a report); 0 card-check failures;
 0 unanswered questions.
@@ -98,6 +99,7 @@ class Result:
     repeated: int = 0
     card_failures: list[str] = field(default_factory=list)
     quoted: list[str] = field(default_factory=list)
+    false_checkins: int = 0
     replies: int = 0
     in_language: int = 0
     transcript: list[str] = field(default_factory=list)
@@ -145,7 +147,13 @@ def talk(coach, persona: dict, session_id: str, result: Result, understander) ->
         replies = {**persona.get("replies", {}), **replies}
         step = asked_step(reply.text) if reply is not None else None
         is_question = False
-        if turn in asks:
+        if reply is not None and reply.stage.value == "safety":
+            # No persona is at risk: asked about safety, each says so, as a person not at risk would
+            # (a persona that said "I don't know" rightly got the crisis response for ever). Each
+            # such check-in is a false one, counted.
+            result.false_checkins += 1
+            message = "No, nothing like that. I'm fine." if language == "en" else "아니요, 그런 생각은 없어요. 괜찮아요."
+        elif turn in asks:
             message = asks[turn]
             result.asides += result.turns_to_card is None
             is_question = message.rstrip().endswith("?") or message.endswith("세요.") and "같이" not in message
@@ -283,20 +291,27 @@ def timed_embed(embeddings, text: str) -> float:
     return time.perf_counter() - started
 
 
+def coaching_turns(r: Result) -> int | None:
+    """Turns to a running card, not counting the persona's asides or the two turns each false
+    safety check-in took (the check-in and the answer to it: issue 11's cost, in its own column)."""
+    return None if r.turns_to_card is None else r.turns_to_card - r.asides - 2 * r.false_checkins
+
+
 def ok(r: Result) -> bool:
-    reached = r.turns_to_card is not None and r.turns_to_card - r.asides <= TURN_TARGET
+    turns = coaching_turns(r)
+    reached = turns is not None and turns <= TURN_TARGET
     return r.crashes == 0 and r.unanswered == 0 and not r.card_failures and (reached or not r.cooperative)
 
 
 def table(results: list[Result]) -> str:
-    rows = ["| persona | kinds | turns to card | crashes | unanswered | repeated | card checks | quoted (distinct) | replies in language | ms/turn |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| persona | kinds | turns to card | crashes | unanswered | repeated | false check-ins | card checks | quoted (distinct) | replies in language | ms/turn |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         turns = str(r.turns_to_card) if r.turns_to_card is not None else ("—" if not r.cooperative else "never")
         turns += f" ({r.asides} aside{'s' * (r.asides != 1)})" if r.asides and r.turns_to_card is not None else ""
         checks = "ok" if not r.card_failures else "; ".join(r.card_failures)
         ms = 1000 * r.seconds / max(1, r.replies)
-        rows.append(f"| {r.name} | {', '.join(r.kinds)} | {turns} | {r.crashes} | {r.unanswered}/{r.questions} | {r.repeated} | "
+        rows.append(f"| {r.name} | {', '.join(r.kinds)} | {turns} | {r.crashes} | {r.unanswered}/{r.questions} | {r.repeated} | {r.false_checkins} | "
                     f"{checks} | {len(r.quoted)} ({len(set(r.quoted))}) | {r.in_language}/{r.replies} | {ms:.0f} |")
     everything = [q for r in results for q in r.quoted]
     rows.append(f"\nall personas: {len(everything)} quotes of {len(set(everything))} distinct passages; "

@@ -134,6 +134,9 @@ class SessionState(BaseModel):
     # The safety question awaiting its answer, and when the session last got the crisis response.
     safety: SafetyFollowUp | None = None
     crisis_at: datetime | None = None
+    # When the person last told the coach they are safe (an answer to a check-in); for a while after
+    # it, the classifier alone (no danger word) does not ask again.
+    safe_at: datetime | None = None
     created_at: datetime = Field(default_factory=now)
     # The person key of the session's owner (bot/people.py); the journal's column is the authority.
     owner: str = "local"

@@ -48,7 +48,8 @@ def data_dir() -> Path:
 def labelled() -> dict[str, dict[str, list[str]]]:
     """{language: {tier: [phrasings]}} from the data files: labelled.{lang}.toml first (the
     hand-written tiers), then every other *.{lang}.toml there in name order (ordinary coaching
-    talk, everyday speech that looks like danger, indirect danger), a phrasing kept once."""
+    talk, everyday speech that looks like danger, indirect danger), then the product's sample
+    conversations as ordinary speech; a phrasing kept once."""
     out = {}
     for lang in LANGUAGES:
         first = data_dir() / f"labelled.{lang}.toml"
@@ -63,7 +64,20 @@ def labelled() -> dict[str, dict[str, list[str]]]:
                     if text not in seen:
                         seen.add(text)
                         out[lang][tier].append(text)
+        # The product's own sample conversations (bot/text/sample_conversations.toml: what the page
+        # and README offer people to try) are ordinary speech too.
+        for texts in _samples().get(lang, {}).values():
+            for text in texts:
+                if isinstance(text, str) and text not in seen:
+                    seen.add(text)
+                    out[lang]["none"].append(text)
     return out
+
+
+def _samples() -> dict:
+    from ..words import load
+
+    return load("sample_conversations")
 
 
 def labelled_hash(data: dict[str, dict[str, list[str]]] | None = None) -> str:

@@ -14,6 +14,9 @@ from .replies import concern_response, moving_on, response_again, return_check_i
 
 # A session that had a crisis gets a gentle check-in when the person comes back after this long.
 RETURN_AFTER = timedelta(hours=12)
+# After the person said they are safe, the classifier alone (no danger word) asks again only after
+# this long: a person who repeated the answer that drew a false check-in was asked again and again.
+TRUSTED_FOR = timedelta(hours=24)
 
 
 def safety_reply(
@@ -28,6 +31,8 @@ def safety_reply(
         answer = "unsafe" if assessment.level == "crisis" else read_answer(text, pending.question)
         if answer == "safe":
             state.safety = None
+            if pending.level == "concern" and not pending.cued:  # a check-in only the classifier asked for
+                state.safe_at = now()
             return safe_reply(language, text), False
         # An answer that is neither safe nor unsafe, with no danger word in it (the classifier's
         # reading alone does not count: it is what raised the check-in in the first place).
@@ -41,6 +46,9 @@ def safety_reply(
         return _crisis(state, again=pending.level == "crisis", key=text, cued=cued, unclear=unclear), True
     if assessment.level == "crisis":
         return _crisis(state, again=False), True
+    if assessment.level == "concern" and assessment.source == "classifier" and state.safe_at is not None \
+            and now() - state.safe_at < TRUSTED_FOR:
+        return None
     if assessment.level == "concern":
         words = words_to_name(text, assessment)
         state.safety = SafetyFollowUp(level="concern", question="harm", words=words, cued=assessment.source != "classifier")

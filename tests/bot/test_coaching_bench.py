@@ -27,7 +27,8 @@ def test_simulated_people_reach_a_card_they_would_follow(bench, make_coach, embe
     by_name = {p["name"]: p for p in bench.personas()}
     result = bench.run_persona(make_coach(), by_name[name], by_name, Understander(embeddings.embed_query))
     assert result.crashes == 0 and result.unanswered == 0, "\n".join(result.transcript)
-    assert result.turns_to_card is not None and result.turns_to_card - result.asides <= bench.TURN_TARGET, "\n".join(result.transcript)
+    turns = bench.coaching_turns(result)
+    assert turns is not None and turns <= bench.TURN_TARGET, "\n".join(result.transcript)
     assert result.card_failures == [], result.card_failures
     assert result.in_language == result.replies
     assert bench.ok(result)

@@ -370,3 +370,15 @@ def test_a_plain_reply_that_opens_a_conversation_is_read_as_it_stands(guided, mo
     # With no question asked, "I don't know" is not an answer to anything: the classifier decides.
     _classifier_worries_about(monkeypatch, {"I don't know"})
     assert guided.ask("I don't know", "opening").stage is Stage.SAFETY
+
+
+def test_after_saying_they_are_safe_the_person_is_not_asked_again_by_the_classifier_alone(guided, monkeypatch):
+    # A person who got a false check-in, said no and repeated the answer that drew it was asked
+    # again and again. Once they said they are safe, the classifier alone waits; danger words do not.
+    answer = "기반은 이미 갖춰진 것 같아요. 하지만 제 목소리가 없어요."
+    _classifier_worries_about(monkeypatch, {answer})
+    guided.ask("유명 마케터의 카피 공식을 그대로 따라 해요.", "trusted")
+    assert guided.ask(answer, "trusted").stage is Stage.SAFETY
+    assert is_safe_reply(guided.ask("아니요, 그런 생각은 없어요. 괜찮아요.", "trusted").text, "ko")
+    assert guided.ask(answer, "trusted").stage is not Stage.SAFETY
+    assert guided.ask("사실 요즘은 그냥 사라지고 싶어요", "trusted").stage is Stage.SAFETY
