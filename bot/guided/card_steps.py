@@ -60,6 +60,16 @@ def set_reward_signal(t: Turn, answer: str) -> bool:
 
 
 def on_hypothesis(t: Turn) -> None:
+    lex = lexicon()
+    days = parse_duration(t.msg)
+    if days is not None and substance(t.msg) < 30 and not (lex.has("expectation", t.msg) or lex.has("conditional", t.msg)):
+        # "a week is fine" / "2주로 할게요" speaks of the length, not of what the person expects.
+        card = t.card()
+        if days != card.duration_days:
+            cards.set_duration(card, days, t.today(), t.state.language)
+        t.reflect("duration", days=days)
+        t.ask("card_hypothesis", index=1)
+        return
     hypothesis, signal = split_hypothesis_reward(t.msg)
     set_hypothesis(t, hypothesis or t.msg)
     if signal and not set_reward_signal(t, signal):

@@ -199,7 +199,10 @@ def is_question(text: str) -> bool:
 
 
 # Intents that misread costs most need a clearer lead over an ordinary answer.
-MARGINS = {Intent.DISTRESS: 0.04, Intent.REPORT: 0.02}
+# Disagreeing drops the card being designed, and a correction rewrites it: without their words
+# (the lexicon's markers) they need a clear lead; "I'd expect regulars to buy it again. signal:
+# repeat buyers" was read as a disagreement by a 0.02 lead and the card was lost.
+MARGINS = {Intent.DISTRESS: 0.04, Intent.REPORT: 0.02, Intent.DISAGREE: 0.05, Intent.CORRECT: 0.03}
 
 
 def where_by_words(text: str) -> Where | None:

@@ -585,3 +585,30 @@ def test_both_languages_have_the_same_words() -> None:
     answers = load("guided_answers")
     for topic in answers.values():
         assert topic["en"] and topic["ko"] and all(pid in PASSAGES for pid in topic["passages"])
+
+
+def test_a_prediction_with_its_signal_is_not_taken_for_a_disagreement(make_coach) -> None:
+    # A baker's "I'd expect regulars to buy the new loaf again. signal: repeat buyers by saturday"
+    # read as "I disagree" by a hair, and the card she was building was dropped.
+    coach = make_coach()
+    for message in ("I run a bakery and copied the big chain's menu.", "It gave us a menu that sells.",
+                    "I'm past the base, 3 years in.", "I tinker with sourdough starters at 5am.",
+                    "Customers ask me which bread goes with which cheese.", "The accounting drains me.",
+                    "Give me an idea", "the first one"):
+        coach.ask(message, "baker")
+    reply = coach.ask("I'd expect regulars to buy the new loaf again. signal: repeat buyers by saturday", "baker")
+    card = coach.state("baker").experiments[-1]
+    assert "regulars" in card.hypothesis and "repeat buyers" in card.reward_signal, reply.text
+    assert card.action  # still the card she was building
+
+
+def test_a_remark_about_the_length_is_not_recorded_as_the_hypothesis(make_coach) -> None:
+    coach = make_coach()
+    for message in ("I run a bakery and copied the big chain's menu.", "It gave us a menu that sells.",
+                    "I'm past the base, 3 years in.", "I tinker with sourdough starters at 5am.",
+                    "Customers ask me which bread goes with which cheese.", "The accounting drains me.",
+                    "Give me an idea", "the first one"):
+        coach.ask(message, "length")
+    coach.ask("a week is fine", "length")
+    card = coach.state("length").experiments[-1]
+    assert card.hypothesis == "" and card.duration_days == 7
