@@ -46,6 +46,7 @@ def match(text: str) -> LexiconHit:
     for tier in ("crisis", "concern"):
         for pattern in compiled[tier]:
             found = pattern.search(literal)
-            if found:
+            # Matching the message as written too lets a pattern look past a figure ("…, on vacation").
+            if found and (not figured or pattern.search(text)):
                 return LexiconHit(tier, found.group(0), distress, figured)
     return LexiconHit("none", "", distress, figured)

@@ -17,7 +17,9 @@ import pytest
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
 COACH = str(Path(sys.executable).with_name("coach"))
-QUESTION = "I ferment kimchi and taste the brine every morning. Is keeping my own log like that worth it?"
+# Worded so the safety classifier leaves it alone: "Is keeping my own log like that worth it?" sits at
+# its English bar (a false check-in, listed in the issue-11 note); this test is about ingest.
+QUESTION = "I ferment kimchi and taste the brine each morning. Is a log of my own tastings worth it?"
 NOTE = "Kimchi log: every morning I taste the brine and write down how sour it is, my own way."
 
 

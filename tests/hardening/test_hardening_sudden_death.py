@@ -100,6 +100,8 @@ def test_a_killed_coach_loses_no_answered_turn(fake_openai, tmp_path, embeddings
     assert "rebuild small tools" in top.text and top.source == str(doc.resolve())
 
     # And the next turn works, in the same session.
-    reply = coach.ask("I'm back after the crash. What next?", SESSION)
-    assert reply.error is None and reply.text == "Answer to: I'm back after the crash. What next?"
+    # "I'm back after the crash" draws a (false) safety check-in from the classifier; this test is
+    # about the journal, so it says "restart" (the false positive is listed in the issue-11 note).
+    reply = coach.ask("Back again after the restart. What should I try next?", SESSION)
+    assert reply.error is None and reply.text == "Answer to: Back again after the restart. What should I try next?"
     assert coach.history(SESSION)[-1].content == reply.text
