@@ -587,15 +587,22 @@ def test_both_languages_have_the_same_words() -> None:
         assert topic["en"] and topic["ko"] and all(pid in PASSAGES for pid in topic["passages"])
 
 
+BAKER = ("I run a bakery and copied the big chain's menu.", "It gave us a menu that sells.",
+         "I'm past the base, 3 years in.", "I tinker with sourdough starters at 5am.",
+         "Customers ask me which bread goes with which cheese.", "The accounting drains me.",
+         "Give me an idea", "the first one")
+
+
+def _baker_at_the_hypothesis(coach, session: str) -> None:
+    for message in BAKER:
+        coach.ask(message, session)
+
+
 def test_a_prediction_with_its_signal_is_not_taken_for_a_disagreement(make_coach) -> None:
     # A baker's "I'd expect regulars to buy the new loaf again. signal: repeat buyers by saturday"
     # read as "I disagree" by a hair, and the card she was building was dropped.
     coach = make_coach()
-    for message in ("I run a bakery and copied the big chain's menu.", "It gave us a menu that sells.",
-                    "I'm past the base, 3 years in.", "I tinker with sourdough starters at 5am.",
-                    "Customers ask me which bread goes with which cheese.", "The accounting drains me.",
-                    "Give me an idea", "the first one"):
-        coach.ask(message, "baker")
+    _baker_at_the_hypothesis(coach, "baker")
     reply = coach.ask("I'd expect regulars to buy the new loaf again. signal: repeat buyers by saturday", "baker")
     card = coach.state("baker").experiments[-1]
     assert "regulars" in card.hypothesis and "repeat buyers" in card.reward_signal, reply.text
@@ -604,11 +611,7 @@ def test_a_prediction_with_its_signal_is_not_taken_for_a_disagreement(make_coach
 
 def test_a_remark_about_the_length_is_not_recorded_as_the_hypothesis(make_coach) -> None:
     coach = make_coach()
-    for message in ("I run a bakery and copied the big chain's menu.", "It gave us a menu that sells.",
-                    "I'm past the base, 3 years in.", "I tinker with sourdough starters at 5am.",
-                    "Customers ask me which bread goes with which cheese.", "The accounting drains me.",
-                    "Give me an idea", "the first one"):
-        coach.ask(message, "length")
+    _baker_at_the_hypothesis(coach, "length")
     coach.ask("a week is fine", "length")
     card = coach.state("length").experiments[-1]
     assert card.hypothesis == "" and card.duration_days == 7
