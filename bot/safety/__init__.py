@@ -69,7 +69,8 @@ def assess(
 ) -> Assessment:
     """The message's safety level. `vector` is its e5 query embedding if the turn already has it;
     without one, the bundled model embeds the examined text. `language` is accepted for callers
-    that know it; both signals read Korean and English alike."""
+    that know it; the thresholds are chosen by the language of the words themselves (a Korean
+    message in an English session is read with the Korean bar)."""
     from .classifier import classifier, cue_features, embed
     from .features import language_of
 

@@ -1,8 +1,8 @@
 """Refit the safety classifier on the labelled phrasings and write bot/safety/data/classifier.npz.
 
-    .venv/bin/python -m bot.safety.fit          # ~1 minute: embeds ~950 phrasings, fits, picks thresholds
+    .venv/bin/python -m bot.safety.fit          # ~3 minutes: embeds ~3,600 phrasings, fits, picks thresholds
 
-The labelled set (bot/safety/data/labelled.{en,ko}.toml) is split deterministically: a phrasing
+The labelled set (every bot/safety/data/*.{en,ko}.toml, see `labelled`) is split deterministically: a phrasing
 is held out when a hash of it falls in one fifth of the range (`held_out`), so adding phrasings
 never moves the others. The model is fitted on the rest only; bench/safety.py measures on the
 held-out part. Thresholds are chosen on 5-fold out-of-fold scores of the fit part, with the
