@@ -460,8 +460,8 @@ class Coach(PersonNotebook):
         asked = bool(history) and history[-1].role == "assistant" and "?" in history[-1].content[-400:]
         safety = in_reply(safety, text, asked=asked)
         answered = safety_reply(state, text, safety, last_seen)
-        if answered is not None:
-            reply_text, stopped = answered
+        if answered is not None and not answered.goes_on:
+            reply_text, stopped = answered.text, answered.stopped
             options: list[str] = []
             if not stopped and self.guided and state.guided.step:  # safe: the pending question, asked again
                 back = self._guided_coach().resume(state, history)
@@ -470,7 +470,10 @@ class Coach(PersonNotebook):
             reply = self._finish(state, reply_text, [], stage=Stage.SAFETY if stopped else None)
             yield reply.model_copy(update={"options": options}) if options else reply
             return
-        preface = distress_acknowledgement(state.language, text) if safety.distress else ""
+        # The person went on with something else: the lines once more, then this message, coached.
+        preface = answered.text if answered is not None else ""
+        if safety.distress:
+            preface = "\n\n".join(p for p in (preface, distress_acknowledgement(state.language, text)) if p)
         try:
             ticked = self._check_in(state, text)  # "did it today": a daily tick, not a coaching turn
             if ticked is not None:

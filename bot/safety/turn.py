@@ -5,6 +5,7 @@ Kept apart from bot/coach.py so the coach only asks `safety_reply(...)` and acts
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..models import SafetyFollowUp, SessionState, now
@@ -19,10 +20,20 @@ RETURN_AFTER = timedelta(hours=12)
 TRUSTED_FOR = timedelta(hours=24)
 
 
+@dataclass(frozen=True)
+class SafetyAnswer:
+    """What safety says to a message: `text`; `stopped` when coaching stops for it; `goes_on` when
+    the message itself is to be coached after `text` (the person went on with something else)."""
+
+    text: str
+    stopped: bool
+    goes_on: bool = False
+
+
 def safety_reply(
     state: SessionState, text: str, assessment: Assessment, last_seen: datetime | None
-) -> tuple[str, bool] | None:
-    """(reply text, coaching stopped) when safety answers this message, else None (coach as usual).
+) -> SafetyAnswer | None:
+    """What safety answers this message, else None (coach as usual).
 
     Updates `state.safety` (the question now pending) and `state.crisis_at`; nothing else of the
     state is touched, so guided progress and the pending coaching question stay where they were."""
@@ -33,7 +44,7 @@ def safety_reply(
             state.safety = None
             if pending.level == "concern" and not pending.cued:  # a check-in only the classifier asked for
                 state.safe_at = now()
-            return safe_reply(language, text), False
+            return SafetyAnswer(safe_reply(language, text), False)
         # An answer that is neither safe nor unsafe, with no danger word in it (the classifier's
         # reading alone does not count: it is what raised the check-in in the first place).
         plain = answer == "unclear" and (assessment.level == "none" or assessment.source == "classifier")
@@ -41,21 +52,21 @@ def safety_reply(
         if not cued and pending.unclear >= 1:
             # Only the classifier ever worried, and twice the person went on with something else.
             state.safety = None
-            return moving_on(language), False
+            return SafetyAnswer(moving_on(language), False, goes_on=True)
         unclear = pending.unclear + 1 if plain else 0
-        return _crisis(state, again=pending.level == "crisis", key=text, cued=cued, unclear=unclear), True
+        return SafetyAnswer(_crisis(state, again=pending.level == "crisis", key=text, cued=cued, unclear=unclear), True)
     if assessment.level == "crisis":
-        return _crisis(state, again=False), True
+        return SafetyAnswer(_crisis(state, again=False), True)
     if assessment.level == "concern" and assessment.source == "classifier" and state.safe_at is not None \
             and now() - state.safe_at < TRUSTED_FOR:
         return None
     if assessment.level == "concern":
         words = words_to_name(text, assessment)
         state.safety = SafetyFollowUp(level="concern", question="harm", words=words, cued=assessment.source != "classifier")
-        return concern_response(language, words), True
+        return SafetyAnswer(concern_response(language, words), True)
     if state.crisis_at is not None and last_seen is not None and now() - last_seen >= RETURN_AFTER:
         state.safety = SafetyFollowUp(level="return", question="safe")
-        return return_check_in(language), True
+        return SafetyAnswer(return_check_in(language), True)
     return None
 
 

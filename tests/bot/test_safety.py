@@ -325,6 +325,8 @@ def test_a_check_in_only_the_classifier_asked_for_lets_the_person_go_on_after_tw
     assert guided.ask("오늘 날씨 어때요?", "bored").stage is Stage.SAFETY  # unclear: the crisis response, as COACHING.md says
     reply = guided.ask("회사 얘기나 해요. 선배 방식을 따라 하고 있어요.", "bored")
     assert reply.stage is not Stage.SAFETY and "109" in reply.text and guided.state("bored").safety is None
+    # ... and what they went on with is coached, not dropped ("선배 방식" is taken as the playbook).
+    assert "선배 방식" in reply.text and guided.state("bored").guided.step is not None
 
 
 def test_the_classifier_alone_worrying_again_does_not_hold_a_person_in_the_crisis_response(guided, monkeypatch):
