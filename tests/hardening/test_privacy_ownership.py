@@ -76,6 +76,7 @@ def test_accounts_keep_each_persons_sessions_their_own(coach):
         assert reply == REPLY and re.fullmatch(r"[0-9a-f]{32}", sid)  # 128 bits, issued by the server
         alice = Person.user("alice")
         assert coach.sessions(alice)[0].id == sid and coach.sessions() == []  # not the local person's
+        coach.wait_for_notes()  # the card comes with the notes, which land after the reply
         card = coach.state(sid, alice).experiments[0]
         assert card.status == "running"
         missing = "f" * 32

@@ -140,7 +140,8 @@ def test_the_page_follows_the_browsers_language(chromium, serve, make_coach, rec
     assert "아직 실험이 없어요" in page.inner_text("#coach-board")
     send(page, MESSAGE)
     wait_for_reply(page, 1)
-    assert "제안됨" in page.inner_text("#coach-board")
+    # The card comes with the notes, which land after the reply (in the background): wait for it.
+    page.locator("#coach-board").get_by_text("제안됨").first.wait_for(timeout=20_000)
     context.close()
 
 
