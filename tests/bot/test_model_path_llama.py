@@ -13,11 +13,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.server_wait import wait_until_up
 
 from bot import CoachReply
 
@@ -53,18 +53,11 @@ def llama_server(tmp_path_factory) -> str:
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the llama.cpp server did not come up; see {log.name}")
-        time.sleep(0.3)
+    try:
+        wait_until_up(proc, f"{url}/models", timeout=120, what="the llama.cpp server", log=Path(log.name), poll=0.3)
+    except BaseException:  # pytest.fail raises an OutcomeException: stop the server first
+        proc.kill()
+        raise
     yield url
     proc.terminate()
     try:

@@ -8,11 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.server_wait import wait_until_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:::gradio.queueing")]
 
@@ -42,20 +42,6 @@ def _env(home: Path, model_url: str) -> dict[str, str]:
     }
 
 
-def _wait_ready(proc: subprocess.Popen, url: str, log: Path, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"coach serve exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    pytest.fail(f"coach serve did not answer within {timeout} s")
-
-
 def test_a_running_server_quotes_a_document_ingested_by_another_process(fake_openai, tmp_path):
     from gradio_client import Client
 
@@ -72,7 +58,7 @@ def test_a_running_server_quotes_a_document_ingested_by_another_process(fake_ope
         )
     client = None
     try:
-        _wait_ready(proc, url, log)
+        wait_until_up(proc, url, timeout=180, what="coach serve", log=log)
         client = Client(url, verbose=False)
         _, session_id, sources = client.predict(QUESTION, "", api_name="/chat")
         assert sources and not any(s.startswith("doc-") for s in sources)

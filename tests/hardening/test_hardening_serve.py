@@ -12,10 +12,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.server_wait import wait_until_up
 
 from hardening_support import integrity, notes_from_token, reopened_coach, run_at_once
 
@@ -179,18 +180,7 @@ class Served:
         return self.log.read_text(errors="replace")[-4000:]
 
     def wait_ready(self, timeout: float = STARTUP_SECONDS) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"coach serve exited with {self.proc.returncode}:\n{self.output()}")
-            try:
-                with urllib.request.urlopen(self.url, timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.25)
-        pytest.fail(f"coach serve did not answer within {timeout} s:\n{self.output()}")
+        wait_until_up(self.proc, self.url, timeout=timeout, what="coach serve", log=self.log)
 
     def kill(self) -> None:
         """SIGKILL the server and anything it started (its own process group)."""

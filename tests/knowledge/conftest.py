@@ -10,12 +10,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.server_wait import wait_until_up
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,19 +76,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma server exited with {proc.returncode}: {(tmp_path / 'chroma-server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("chroma server did not answer /api/v2/heartbeat within 30 s")
-            time.sleep(0.1)
+        wait_until_up(proc, f"{url}/api/v2/heartbeat", timeout=30, what="chroma server", log=tmp_path / "chroma-server.log", poll=0.1)
         yield url
     finally:
         proc.terminate()
