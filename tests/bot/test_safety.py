@@ -132,6 +132,27 @@ def test_the_shipped_classifier_was_fitted_on_the_labelled_set_in_the_repo():
     assert not {r[2] for r in held} & {r[2] for r in fit} and 0.1 < len(held) / (len(held) + len(fit)) < 0.3
 
 
+
+def test_the_run_time_scores_are_the_fitted_models_scores():
+    # At run time the n-gram part is summed over a text's slots instead of the dense product the fit
+    # uses (bot/safety/fit.py): both must give the same probabilities.
+    import numpy as np
+
+    from bot.safety.classifier import classifier, design
+    from bot.safety.features import exemplar_votes, gram_matrix, unit_centred
+
+    model = classifier()
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(3, model.dimension))
+    texts = ["딱히 없는 것 같아요", "I checked how many pills it would take", ""]
+    cues = [[float(i % 2) for i in range(18)], [0.0] * 18, [1.0] * 18]
+    units = unit_centred(vectors, model.mean)
+    votes = exemplar_votes(units.astype(np.float32) @ model.exemplars.T, model.exemplar_danger, model.design.vote_k)
+    logits = design(units, cues, gram_matrix(texts, model.design.gram_slots), votes, model.design) @ model.weights + model.bias
+    dense = np.exp(logits - logits.max(axis=1, keepdims=True))
+    dense /= dense.sum(axis=1, keepdims=True)
+    assert np.allclose(model.probabilities(vectors, cues, texts), dense, atol=1e-6)
+
 @pytest.mark.parametrize(
     ("answer", "question", "expected"),
     [
