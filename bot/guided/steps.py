@@ -118,8 +118,14 @@ def on_clue(t: Turn) -> None:
 def on_confirm(t: Turn) -> None:
     tentative, u = t.p.tentative, t.u
     t.p.tentative = None
-    yes = u is not None and (u.intent is Intent.YES or (u.intent is Intent.PICK and u.pick == 0))
-    no = u is not None and (u.intent is Intent.NO or (u.intent is Intent.PICK and u.pick == 1))
+    lex = lexicon()
+    # "ㅇㅋ. 초반은 지난 듯? 2년 했으니까": a yes that goes on about something else is still a yes (the
+    # rest was once stored as a strength); what it says of early or past the base is kept.
+    said_yes = lex.has("affirmative", t.msg) and not lex.has("negative", t.msg)
+    yes = u is not None and (u.intent is Intent.YES or (u.intent is Intent.PICK and u.pick == 0) or said_yes)
+    no = u is not None and not yes and (u.intent is Intent.NO or (u.intent is Intent.PICK and u.pick == 1))
+    if yes and t.p.where is None and (where := where_by_words(t.msg)) is not None:
+        t.p.where = where
     if tentative is None:
         t.ask_again(back=True)
     elif yes:

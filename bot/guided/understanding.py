@@ -167,8 +167,9 @@ _QUESTION_START = re.compile(
     r"(?:^|\b(?:but|so|and|ok|okay|wait|hmm|then|sorry)[,.]?\s+)(?:what|why|how|who|where|when|is|are|can|could|do|does|did|should|will|would)\b",
     re.I,
 )
-_NEGATION_AFTER = re.compile(r"^[^.,!?]{0,6}?(?:아니|않|안 |없|못)")
-_NEGATION_BEFORE = re.compile(r"(?:\bnot\b|n't\b|\bno longer\b|\bnever\b|\bno\b)[^.,!?]{0,25}$", re.I)
+# "초반은 지난 듯" / "초반은 넘었어요": the beginning is behind them, as good as a negation.
+_NEGATION_AFTER = re.compile(r"^[^.,!?]{0,6}?(?:아니|않|안 |없|못|지났|지난|넘었|넘긴|벗어났)")
+_NEGATION_BEFORE = re.compile(r"(?:\bnot\b|n't\b|\bno longer\b|\bnever\b|\bno\b|\bpast\b|\bbeyond\b|\bout of\b)[^.,!?]{0,25}$", re.I)
 _NEGATION_TAIL = re.compile(r"^[^.,!?]{0,12}\b(?:anymore|any more|no more)\b", re.I)
 
 
@@ -202,7 +203,9 @@ def is_question(text: str) -> bool:
 # Disagreeing drops the card being designed, and a correction rewrites it: without their words
 # (the lexicon's markers) they need a clear lead; "I'd expect regulars to buy it again. signal:
 # repeat buyers" was read as a disagreement by a 0.02 lead and the card was lost.
-MARGINS = {Intent.DISTRESS: 0.04, Intent.REPORT: 0.02, Intent.DISAGREE: 0.05, Intent.CORRECT: 0.03}
+# A report of results takes the conversation to a review: "그냥 과제하다 왔음" ("just came from my
+# homework") read as one by its neighbours alone.
+MARGINS = {Intent.DISTRESS: 0.04, Intent.REPORT: 0.04, Intent.DISAGREE: 0.05, Intent.CORRECT: 0.03}
 
 
 def where_by_words(text: str) -> Where | None:

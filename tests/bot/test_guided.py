@@ -615,3 +615,23 @@ def test_a_remark_about_the_length_is_not_recorded_as_the_hypothesis(make_coach)
     coach.ask("a week is fine", "length")
     card = coach.state("length").experiments[-1]
     assert card.hypothesis == "" and card.duration_days == 7
+
+
+def test_a_terse_student_is_read_as_they_mean_it(make_coach) -> None:
+    # 반말, fragments: "just came from homework" is not a report of results, "ok, past the
+    # beginning I think, it's been 2 years" is past the base and not a strength.
+    coach = make_coach()
+    coach.ask("ㅎㅇ", "student")
+    coach.ask("그냥 과제하다 왔음", "student")
+    assert coach.state("student").guided.step == "imitation_playbook"
+    coach.ask("코딩 동아리 선배 코드 베껴서 과제 냄", "student")
+    reply = coach.ask("ㅇㅋ. 초반은 지난 듯? 2년 했으니까", "student")
+    state = coach.state("student")
+    assert state.guided.where == "past" and not state.strengths, reply.text
+
+
+def test_the_beginning_behind_them_is_past_the_base() -> None:
+    from bot.guided.understanding import where_by_words
+
+    assert where_by_words("초반은 넘었어요") == "past" and where_by_words("I'm past the early stage") == "past"
+    assert where_by_words("아직 초반이에요") == "early" and where_by_words("I'm still early") == "early"
