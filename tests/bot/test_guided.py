@@ -635,3 +635,21 @@ def test_the_beginning_behind_them_is_past_the_base() -> None:
 
     assert where_by_words("초반은 넘었어요") == "past" and where_by_words("I'm past the early stage") == "past"
     assert where_by_words("아직 초반이에요") == "early" and where_by_words("I'm still early") == "early"
+
+
+@pytest.mark.parametrize("said", ["팀플 발표 자료 만들기. 극혐", "Making slide decks for group projects. I can't stand it."])
+def test_something_the_person_hates_is_a_drain_even_when_asked_for_a_strength(make_coach, said) -> None:
+    # Asked what people come to them for, a student answered "team slides. hate it"; it became a
+    # strength and the coach's idea was to do more of it.
+    coach = make_coach()
+    korean = said.startswith("팀플")
+    script = (["코딩 동아리 선배 코드를 베껴서 과제를 내요.", "과제는 빨리 끝나요.", "초반은 지났어요.", "버그 찾는 거요. 남들은 귀찮아하는데 전 재밌어요."]
+              if korean else
+              ["I copy my club senior's code for assignments.", "Assignments get done fast.", "I'm past the base.",
+               "Hunting bugs. Others find it tedious, I love it."])
+    for message in script:
+        coach.ask(message, "student")
+    coach.ask(said, "student")
+    kinds = {s.name: s.kind for s in coach.state("student").strengths}
+    hated = [n for n in kinds if "팀플" in n or "slide" in n.lower()]
+    assert hated and all(kinds[n] == "drain" for n in hated), kinds
