@@ -91,7 +91,9 @@ def on_clue(t: Turn) -> None:
         on_drain(t)  # the other side came first: what drains them, what they overdo
         return
     where = where_by_words(t.msg)
-    if where is not None and t.p.where in (None, "unsure") and not plausible_strength(t.msg.split(".")[-1]):
+    # "fine. past the base obviously, 12 years": talk of the base answers "early or past?", however many words.
+    late_where = where is not None and t.p.where in (None, "unsure") and lex.has("base_talk", t.msg)
+    if late_where or (where is not None and t.p.where in (None, "unsure") and not plausible_strength(t.msg.split(".")[-1])):
         t.p.where = where  # a late answer to "early or past the base?": taken there, not as a strength
         t.reflect(f"capped_{where}")
         t.ask_again(back=True)
@@ -151,6 +153,12 @@ def on_drain(t: Turn) -> None:
     from .lexicon import sentences
 
     lex = lexicon()
+    if lex.has("strength_marker", t.msg) and not (lex.has("drain_marker", t.msg) or lex.has("overused", t.msg)):
+        # "people come to me when a project is on fire": a strength, late, not what drains them.
+        t.capture("strength")
+        t.reflect("clue")
+        t.ask("strengths_drain")
+        return
     said = sentences(t.msg)
     overused = [s for s in said if lex.has("overused", s)]
     drains = [s for s in said if s not in overused]

@@ -186,10 +186,24 @@ _OPENS_AS_QUESTION = re.compile(
 )
 
 
+# Typed without a "?": "is this another chatgpt wrapper", "who's jason wei anyway". An auxiliary
+# before a pronoun or an article, or a question word before a verb, opens a question.
+_ASKS_BARE = re.compile(
+    r"^(?:(?:is|are|can|could|do|does|did|will|would|should|was|were)\s+(?:this|it|that|you|there|the|a|an|i|we|my|your|he|she|they)\b"
+    r"|(?:who|what|why|how|where|when)(?:'s|\s+is|\s+are|\s+do|\s+does|\s+did|\s+can|\s+should|\s+would)\b)",
+    re.I,
+)
+
+
 def is_question(text: str) -> bool:
     t = text.strip()
     if _QUESTION_END.search(t) or (_QUESTION_START.search(t) and len(t) < 80 and "?" in t):
         return True
+    for sentence in re.split(r"(?<=[.!])\s+", t[:80]) if len(t) < 80 else ():
+        while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:
+            sentence = stripped
+        if _ASKS_BARE.search(sentence):
+            return True
     for asked in _ASKED.findall(t[:2000]):
         sentence = asked.strip(" \"'“”‘’")
         while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:

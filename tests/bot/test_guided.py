@@ -653,3 +653,24 @@ def test_something_the_person_hates_is_a_drain_even_when_asked_for_a_strength(ma
     kinds = {s.name: s.kind for s in coach.state("student").strengths}
     hated = [n for n in kinds if "팀플" in n or "slide" in n.lower()]
     assert hated and all(kinds[n] == "drain" for n in hated), kinds
+
+
+def test_a_skeptic_typing_without_question_marks_is_answered_and_read_in_place(make_coach) -> None:
+    from bot.guided.understanding import is_question
+
+    assert is_question("is this another chatgpt wrapper") and is_question("whatever. is it therapy")
+    assert not is_question("what I do is copy my boss") and not is_question("people come to me when a project is on fire")
+    coach = make_coach()
+    for message in ("I'm a project manager, I run every project off the PMI handbook", "it got me certified and promoted"):
+        coach.ask(message, "pm")
+    coach.ask("fine. past the base obviously, 12 years", "pm")  # late, at the strengths question
+    state = coach.state("pm")
+    assert state.guided.where == "past" and not [s for s in state.strengths if "base" in s.name]
+    coach.ask("I like untangling messy stakeholder politics. most people run from it", "pm")
+    coach.ask("I picked up budgeting in a month", "pm")
+    assert coach.state("pm").guided.step == "strengths_drain"
+    coach.ask("people come to me when a project is on fire", "pm")  # a strength, late, at the drain question
+    assert coach.state("pm").guided.step == "strengths_drain"
+    coach.ask("status reports. soul-crushing", "pm")
+    kinds = {s.name: s.kind for s in coach.state("pm").strengths}
+    assert kinds.get("status reports") == "drain" and "strength" == next(k for n, k in kinds.items() if "on fire" in n), kinds
