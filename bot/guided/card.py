@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from ..models import ExperimentCard
-from .lexicon import HANGUL, lexicon, sentences, trim, words
+from .lexicon import HANGUL, lexicon, sentences, substance, trim, words
 from .parsing import action_core, nominalized, parse_duration, remove_duration
 
 TITLE_WORDS = 5
@@ -39,8 +39,30 @@ def clean(value: str) -> str:
     return value.strip()
 
 
+# Words that open a phrase without being its verb: "the second one" is not "Thing second one".
+_NOT_VERBS = {"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those",
+              "one", "some", "more", "less", "each", "every", "all", "no", "not", "only", "just", "actually"}
+
+
+def strength_phrase(name: str) -> str:
+    """What an action can be built on, from a strength as said: "I can code R pretty fast" ->
+    "coding R", "손님들이랑 수다 떠는 건 잘해요" -> "손님들이랑 수다 떠는 것". The person's own words, less the frame."""
+    phrase = " ".join(name.split())
+    for pattern, replacement in lexicon().strength_phrase:
+        if "{gerund}" in replacement:
+            m = pattern.search(phrase)
+            if m:
+                rest = phrase[m.end():].split(" ", 1)
+                phrase = phrase[: m.start()] + " ".join([gerund(rest[0])] + rest[1:])
+            continue
+        phrase = pattern.sub(replacement, phrase).strip()
+    return phrase if substance(phrase) >= 4 else name
+
+
 def gerund(verb: str) -> str:
     v = verb.lower()
+    if v in _NOT_VERBS:
+        return verb
     if v in _IRREGULAR_ING:
         return _IRREGULAR_ING[v]
     if v.endswith("ing"):
@@ -59,6 +81,7 @@ def is_korean(text: str) -> bool:
 def title_for(action: str) -> str:
     """A short noun phrase from the action: "I will read raw logs for …" -> "Reading raw logs"."""
     core, _ = action_core(action)
+    core = " ".join(lexicon().patterns["frequency"].sub("", core).split()) or core
     core = core or trim(action, TITLE_CHARS)
     if is_korean(core):
         noun, _ = nominalized(core)
@@ -90,6 +113,7 @@ def weekly(action: str) -> bool:
 def check_for(action: str, language: str, cadence: str | None = None) -> str:
     """A yes/no check at the action's own cadence (today, or this week) unless `cadence` is given."""
     core, said_i_will = action_core(action)
+    core = " ".join(lexicon().patterns["frequency"].sub("", core).split())  # "twice a week" is the cadence's to say
     core = _KO_LEAD.sub("", core).strip() if is_korean(core) else core
     cadence = cadence or ("weekly" if weekly(action) else "daily")
     if is_korean(core):
@@ -117,6 +141,8 @@ def plausible_action(text: str) -> bool:
     """Whether the text can be something to do: a few words with a verb, not a fragment like "새 실험 전에"
     nor a prediction ("손님들이 찾을 것 같아요", "I expect …")."""
     text = clean(text)
+    if lexicon().has("to_coach", text):
+        return False  # "can you make it a week instead" asks the coach for something
     if lexicon().has("expectation", text) or re.search(r"것 같아요|것 같다|듯해요|\bI (?:expect|guess|bet)\b", text):
         return False
     if is_korean(text):
@@ -134,6 +160,23 @@ def set_duration(card: ExperimentCard, days: int, today: date, language: str) ->
         card.action = action_text(card.action, days, language)
     if card.hypothesis and old and old != days:
         card.hypothesis = re.sub(rf"\b{old}(\s*(?:days?|일))", rf"{days}\1", card.hypothesis)
+
+
+def set_frequency(card: ExperimentCard, how_often: str, language: str, today: date) -> None:
+    """"일주일에 두 번만 할래요" on a daily action: its every-day words give way to the new rate
+    (or the rate is added), and the check becomes a weekly one."""
+    body = clean(remove_duration(card.action))
+    if _DAILY.search(body):
+        body = _DAILY.sub(how_often, body, count=1)
+    elif is_korean(body):
+        body = f"{how_often} {_KO_LEAD.sub('', body).strip()}"
+    else:
+        body = f"{body.rstrip(' .')} {how_often}"
+    derived = card.title == title_for(card.action)
+    card.action = action_text(body, card.duration_days, language) if card.duration_days else body
+    if derived:
+        card.title = title_for(card.action)
+    card.daily_check = check_for(card.action, language, "weekly")
 
 
 def set_action(card: ExperimentCard, action: str, language: str, today: date, days: int | None = None) -> None:
@@ -170,8 +213,12 @@ def correction(card: ExperimentCard, text: str, language: str, today: date) -> s
             days = int(bare.group(1))
     wants = [name for name, pattern in FIELD_WORDS.items() if re.search(pattern, text, re.I)]
     changed = None
+    how_often = lexicon().patterns["frequency"].search(text)
+    if how_often and card.action:
+        set_frequency(card, how_often.group(0), language, today)
+        changed = "action"
     cadence = re.search(r"weekly|매주|주마다", text, re.I) or re.search(r"\bdaily\b|매일", text, re.I)
-    if cadence and ("daily_check" in wants or "make it" in text.lower() or len(wants) <= 1):
+    if cadence and not changed and ("daily_check" in wants or "make it" in text.lower() or len(wants) <= 1):
         week = bool(re.search(r"weekly|매주|주마다", text, re.I))
         card.daily_check = check_for(card.action, language, "weekly" if week else "daily")
         changed = "daily_check"

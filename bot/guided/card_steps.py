@@ -70,6 +70,11 @@ def on_hypothesis(t: Turn) -> None:
         t.reflect("duration", days=days)
         t.ask("card_hypothesis", index=1)
         return
+    if days is None and parse_score(t.msg) is not None and substance(re.sub(r"\d+", "", t.msg)) < 12:
+        # "8" / "6 정도": how sure they are, a step early; not what they expect to notice.
+        t.say("say.score_later")
+        t.ask("card_hypothesis", index=1)
+        return
     hypothesis, signal = split_hypothesis_reward(t.msg)
     set_hypothesis(t, hypothesis or t.msg)
     if signal and not set_reward_signal(t, signal):

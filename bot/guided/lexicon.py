@@ -37,6 +37,7 @@ class _Lexicon:
             alternatives = [p for t in tables for p in t.get(key, [])]
             self.patterns[key] = re.compile("|".join(f"(?:{p})" for p in alternatives) or r"(?!x)x", re.I)
         self.ordinals = [(re.compile(p, re.I), i) for t in tables for p, i in t.get("ordinals", [])]
+        self.strength_phrase = [(re.compile(p, re.I), r) for t in tables for p, r in t.get("strength_phrase", [])]
         self.nominalize = [(re.compile(p), r) for t in tables for p, r in t.get("nominalize", [])]
         self.duration_numbers = {k.lower(): v for t in tables for k, v in t.get("duration_numbers", {}).items()}
         self.score_words = {k.lower(): v for t in tables for k, v in t.get("score_words", {}).items()}
@@ -46,6 +47,10 @@ class _Lexicon:
             (re.compile(p.replace("{num}", num), re.I), days) for t in tables for p, days in t["duration"]["units"]
         ]
         self.duration_words = [(re.compile(p, re.I), days) for t in tables for p, days in t["duration"]["words"]]
+        self.tenure_units = [
+            (re.compile(p.replace("{num}", num), re.I), days) for t in tables for p, days in t.get("tenure", {}).get("units", [])
+        ]
+        self.tenure_marker = re.compile("|".join(f"(?:{p})" for t in tables for p in t.get("tenure", {}).get("marker", [])) or r"(?!x)x", re.I)
         for name in ("span_before", "span_after", "rate_before", "rate_after"):
             alternatives = [p for t in tables for p in t["duration"].get(name, [])]
             setattr(self, name, re.compile("|".join(f"(?:{p})" for p in alternatives) or r"(?!x)x", re.I))
@@ -67,6 +72,18 @@ def lexicon() -> _Lexicon:
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+
+
+def said(text: str) -> list[str]:
+    """The sentences that say something: "ok." or "음." before the answer is not part of it
+    ("ok. what drains me is formatting references" had recorded the drain "ok.")."""
+    lex = lexicon()
+    out = []
+    for sentence in sentences(text):
+        rest = lex.strip("filler", lex.strip("affirmative", sentence)).strip(" .!?,;:…~")
+        if substance(rest) >= 4:
+            out.append(sentence)
+    return out or sentences(text)
 
 
 def substance(text: str) -> int:

@@ -45,6 +45,20 @@ def parse_duration(text: str) -> int | None:
     return max(1, min(365, days))
 
 
+def tenure_days(text: str) -> int | None:
+    """How long someone has been at something, in days ("시작한 지 석 달 됐어요" -> 90, "12 years" -> 4380)."""
+    lex = lexicon()
+    if not lex.tenure_marker.search(text):
+        return None
+    found = []
+    for pattern, days in lex.tenure_units:
+        for m in pattern.finditer(text):
+            count = m.group(1) if m.groups() else None
+            n = 1 if count is None else (int(count) if count.isdigit() else lex.duration_numbers.get(count.lower(), 0))
+            found.append(n * days)
+    return max(found) if found else None
+
+
 def remove_duration(text: str) -> str:
     """`text` without its length of time ("for 3 weeks", "2주 동안")."""
     lex = lexicon()

@@ -231,7 +231,7 @@ def propose_next(t: Turn, done: ExperimentCard) -> None:
             t.say("say.exploit_next")
         elif proposal.kind == "exploit":
             kind, days = "exploit", 7
-            action, title = t.text("card.suggestion_exploit_other", strength=strength), t.text("card.exploit_title")
+            action, title = t.text("card.suggestion_exploit_other", strength=cards.strength_phrase(strength)), t.text("card.exploit_title")
             t.say("say.exploit_other", strength=strength)
         elif same:
             kind = "change"
@@ -239,11 +239,11 @@ def propose_next(t: Turn, done: ExperimentCard) -> None:
             t.say("say.explore_same", strength=strength)
         elif not proposal.experiments:
             kind, days = "explore", 7
-            action, title = t.text("card.suggestion_explore", strength=strength), t.text("card.explore_title")
+            action, title = t.text("card.suggestion_explore", strength=cards.strength_phrase(strength)), t.text("card.explore_title")
             t.say("say.explore_next")
         else:
             kind, days = "change", 7
-            action, title = t.text("card.suggestion_retry", strength=strength), t.text("card.retry_title")
+            action, title = t.text("card.suggestion_retry", strength=cards.strength_phrase(strength)), t.text("card.retry_title")
             t.say("say.retry", strength=strength)
     drop_unused_card(t)
     t.p.review = None

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from ..models import Stage
 from . import card as cards
 from . import flow
-from .lexicon import HANGUL, lexicon, overlap, substance, trim
-from .parsing import chosen_text, parse_duration, split_options
+from .lexicon import HANGUL, lexicon, overlap, said, substance, trim
+from .parsing import chosen_text, parse_duration, split_options, tenure_days
 from .progress import Suggestion, Tentative
 from .understanding import Intent, where_by_words
 
@@ -58,12 +58,20 @@ def on_capped(t: Turn) -> None:
     where = None
     if u is not None and u.intent is Intent.PICK and u.pick is not None and u.pick < len(WHERE_BY_OPTION):
         where = WHERE_BY_OPTION[u.pick]
-    where = where or (u.where if u is not None else None) or "unsure"
+    where = where or (u.where if u is not None else None) or by_tenure(t.msg) or "unsure"
     t.p.answers["capped"] = t.msg
     t.p.where = where  # type: ignore[assignment]
     t.reflect(f"capped_{where}")
     t.quote()
     t.ask("strengths_clue")
+
+
+def by_tenure(text: str) -> str | None:
+    """"시작한 지 석 달 됐어요" / "12 years": under a year at it is early, two years or more past the base."""
+    days = tenure_days(text)
+    if days is None:
+        return None
+    return "early" if days < 365 else "past" if days >= 730 else None
 
 
 # -- strengths ------------------------------------------------------------------------------------
@@ -87,7 +95,10 @@ def after_clue(t: Turn) -> None:
 
 def on_clue(t: Turn) -> None:
     lex = lexicon()
-    if (lex.has("overused", t.msg) or lex.has("drain_marker", t.msg)) and "strengths_drain" not in t.p.asked:
+    # "설명을 쉽게 풀어 주는 걸 좋아해요. 다들 귀찮아하는데요": the chore is other people's feeling;
+    # only what drains the person themselves turns this answer into the other side.
+    drained = any(lex.has("drain_marker", s) and not lex.has("others_feel", s) for s in said(t.msg))
+    if (lex.has("overused", t.msg) or (drained and not lex.has("strength_marker", t.msg))) and "strengths_drain" not in t.p.asked:
         on_drain(t)  # the other side came first: what drains them, what they overdo
         return
     where = where_by_words(t.msg)
@@ -150,8 +161,6 @@ def on_confirm(t: Turn) -> None:
 
 
 def on_drain(t: Turn) -> None:
-    from .lexicon import sentences
-
     lex = lexicon()
     if lex.has("strength_marker", t.msg) and not (lex.has("drain_marker", t.msg) or lex.has("overused", t.msg)):
         # "people come to me when a project is on fire": a strength, late, not what drains them.
@@ -159,9 +168,9 @@ def on_drain(t: Turn) -> None:
         t.reflect("clue")
         t.ask("strengths_drain")
         return
-    said = sentences(t.msg)
-    overused = [s for s in said if lex.has("overused", s)]
-    drains = [s for s in said if s not in overused]
+    told = said(t.msg)
+    overused = [s for s in told if lex.has("overused", s)]
+    drains = [lex.strip("drain_lead", s) or s for s in told if s not in overused]
     if drains:
         t.capture("drain", " ".join(drains))
         t.reflect("drain", drains[0])
@@ -225,7 +234,7 @@ def pick_options(t: Turn) -> list[str]:
 def suggestion(t: Turn) -> Suggestion:
     strengths = t.own_strengths()
     name = t.p.lead or (strengths[-1].name if strengths else "")
-    action = t.text("card.suggestion", strength=name)
+    action = t.text("card.suggestion", strength=cards.strength_phrase(name))
     return Suggestion(action=action, days=7, strength=name, title=t.text("card.suggestion_title"), kind="suggestion")
 
 
@@ -301,7 +310,7 @@ def on_design_pick(t: Turn) -> None:
         return
     refers = lex.has("refers_suggestion", t.msg) or (u is not None and u.intent is Intent.PICK and u.pick is None)
     if t.p.suggestion is not None and (refers or (u is not None and u.intent is Intent.YES)):
-        set_action(t, t.p.suggestion.action, t.p.suggestion)
+        set_action(t, t.p.suggestion.action, t.p.suggestion, days=parse_duration(t.msg))
         return
     if u is not None and u.intent is Intent.NO:
         t.ask("design_pick", index=1)
@@ -357,8 +366,21 @@ def correct_card(t: Turn) -> None:
     card = t.designing() if t.designing() is not None and t.designing().action else t.running_card()
     if card is None:
         card = t.card()
-    changed = cards.correction(card, t.msg, t.state.language, t.today())
     row = flow.step(t.p.step)
+    if not card.action and card.status != "running":
+        # "10 days" before there is anything to do for ten days: kept for the action to come, not
+        # shown as a changed card of dots.
+        days = parse_duration(t.msg)
+        if days is not None and substance(t.msg) < 25:
+            card.duration_days = days
+            t.say("say.duration_noted", days=days)
+            t.ask_again(back=True)
+        elif row is not None:
+            row.handle(t)
+        else:
+            t.ask_again(back=True)
+        return
+    changed = cards.correction(card, t.msg, t.state.language, t.today())
     if changed is None and row is not None and substance(t.msg) >= 40 and row.name != "running":
         row.handle(t)  # it only sounded like a change ("one call instead of two"): it answers the question
         return

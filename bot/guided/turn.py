@@ -11,7 +11,7 @@ from knowledge.passages import Passage
 from ..language import detect_language
 from ..models import ChatMessage, ExperimentCard, SessionState, Strength
 from . import answers, flow, quotes, review, steps
-from .lexicon import first_clause, fragment, stable_index, substance, words
+from .lexicon import first_clause, fragment, lexicon, stable_index, substance, words
 from .progress import Progress
 from .understanding import Intent, Understanding
 
@@ -287,6 +287,9 @@ class Turn:
             steps.correct_card(self)
         elif u.intent is Intent.DESIGN and (step == "review_due" or not (step or "").startswith(("design", "card", "review"))):
             steps.start_design(self, new_card=True)
+        elif step is not None and self.points_at_nothing(u):
+            self.say("say.nothing_to_pick")  # "the second one" / "첫 번째로 할게요" with no list to point into
+            self.ask_again()
         elif step == "confirm" and row is not None:
             row.handle(self)  # yes, no, or a new answer in place of the one it checks
         elif step is not None and substance(self.msg) == 0 and not p.offered and not (row and row.numeric):
@@ -308,6 +311,16 @@ class Turn:
             row.handle(self)
         else:
             steps.on_open(self)
+
+    def points_at_nothing(self, u: Understanding) -> bool:
+        """A pick by position ("the second one sounds good", "첫 번째로 할게요") when nothing numbered
+        was offered: no options of the person's, no idea of the coach's, no quick replies but
+        "give me an idea". It had become the card's action ("I will the second one sounds good")."""
+        p = self.p
+        listed = [o for o in p.offered if o != self.choice("idea")]
+        if u.intent not in (Intent.PICK, Intent.ANSWER) or u.pick is not None or listed or p.options or p.suggestion:
+            return False
+        return lexicon().has("points_at", self.msg) and substance(self.msg) < 45
 
     def answer_question(self, u: Understanding, back: bool = True) -> None:
         """Answer a question to the coach in a few lines, cite the essay, then go back to where we were."""
