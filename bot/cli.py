@@ -45,9 +45,11 @@ def search(
     from .language import detect_language
     from .settings import Settings
 
-    english = detect_language(query, default="en") != "ko"
+    language = detect_language(query, default="en")
+    english = language != "ko"
     kb = KnowledgeBase.open(settings=Settings())
-    found = kb.search_views(kb.embeddings.embed_query(query), k, text=query) if query.strip() else []
+    # The query's language, as the coach's turn retrieval passes it: views are scored in it.
+    found = kb.search_views(kb.embeddings.embed_query(query), k, text=query, language=language) if query.strip() else []
     for rank, passage in enumerate(found, 1):
         typer.echo(f"{rank}. [{passage.id}]  ({passage.title or passage.source})")
         typer.echo("   " + passage.text.replace("\n", "\n   "))
