@@ -56,7 +56,7 @@ def strength_phrase(name: str) -> str:
                 phrase = phrase[: m.start()] + " ".join([gerund(rest[0])] + rest[1:])
             continue
         phrase = pattern.sub(replacement, phrase).strip()
-    return phrase if substance(phrase) >= 4 else name
+    return phrase if substance(phrase) >= 1 else name
 
 
 def gerund(verb: str) -> str:

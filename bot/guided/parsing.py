@@ -59,6 +59,14 @@ def tenure_days(text: str) -> int | None:
     return max(found) if found else None
 
 
+def where_by_tenure(text: str) -> str | None:
+    """"시작한 지 석 달 됐어요" / "12 years": under a year at it is early, two years or more past the base."""
+    days = tenure_days(text)
+    if days is None:
+        return None
+    return "early" if days < 365 else "past" if days >= 730 else None
+
+
 def remove_duration(text: str) -> str:
     """`text` without its length of time ("for 3 weeks", "2주 동안")."""
     lex = lexicon()

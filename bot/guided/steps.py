@@ -13,7 +13,7 @@ from ..models import Stage
 from . import card as cards
 from . import flow
 from .lexicon import HANGUL, lexicon, overlap, said, substance, trim
-from .parsing import chosen_text, parse_duration, split_options, tenure_days
+from .parsing import chosen_text, parse_duration, split_options, where_by_tenure
 from .progress import Suggestion, Tentative
 from .understanding import Intent, where_by_words
 
@@ -58,20 +58,12 @@ def on_capped(t: Turn) -> None:
     where = None
     if u is not None and u.intent is Intent.PICK and u.pick is not None and u.pick < len(WHERE_BY_OPTION):
         where = WHERE_BY_OPTION[u.pick]
-    where = where or (u.where if u is not None else None) or by_tenure(t.msg) or "unsure"
+    where = where or (u.where if u is not None else None) or where_by_tenure(t.msg) or "unsure"
     t.p.answers["capped"] = t.msg
     t.p.where = where  # type: ignore[assignment]
     t.reflect(f"capped_{where}")
     t.quote()
     t.ask("strengths_clue")
-
-
-def by_tenure(text: str) -> str | None:
-    """"시작한 지 석 달 됐어요" / "12 years": under a year at it is early, two years or more past the base."""
-    days = tenure_days(text)
-    if days is None:
-        return None
-    return "early" if days < 365 else "past" if days >= 730 else None
 
 
 # -- strengths ------------------------------------------------------------------------------------
