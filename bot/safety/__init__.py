@@ -37,6 +37,8 @@ MAX_CHARS = 8000
 # danger words outside it needs the classifier this sure before it is a concern or a crisis:
 # such figures sit close to real danger in the embedding space.
 FIGURE_BAR = 0.9
+# The distress head's probability from which ordinary speech is acknowledged as distress.
+DISTRESS_BAR = 0.5
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def assess(
     that know it; the thresholds are chosen by the language of the words themselves (a Korean
     message in an English session is read with the Korean bar)."""
     from .classifier import classifier, cue_features, embed
-    from .features import language_of
+    from .features import cued_danger, language_of
 
     text = examined(text or "", limit)
     normalised = lexicon.normalise(text)
@@ -88,18 +90,22 @@ def assess(
         except Exception:  # without the model, the lexicon still answers; safety must not fail the turn
             log.warning("safety: could not embed the message; the lexicon alone decides", exc_info=True)
             return Assessment(hit.level, hit.distress, hit.words, source="lexicon" if hit.level != "none" else "none")
-    scores = model.scores(vector, cue_features(normalised, hit.level, hit.figure), normalised)
+    cues = cue_features(normalised, hit.level, hit.figure)
+    scores = model.scores(vector, cues, normalised)
     danger = scores.danger
     crisis_bar, danger_bar = model.threshold(language_of(normalised))  # the words decide, not the session
     if hit.figure and hit.level == "none":
         crisis_bar, danger_bar = max(crisis_bar, FIGURE_BAR), max(danger_bar, FIGURE_BAR)
-    if scores.crisis >= crisis_bar:
+    # Clear danger is the crisis tier: the classifier alone, with no danger word in the message
+    # (no cue family, no lexicon match), is sure of danger at most, and asks (concern). On
+    # held-out Korean it halved ordinary speech sent to the crisis tier (2.0 % -> 1.0 %).
+    if scores.crisis >= crisis_bar and cued_danger(cues):
         level: Level = "crisis"
     elif danger >= danger_bar or hit.level == "concern":
         level = "concern"
     else:
         level = "none"
-    distress = level == "none" and (hit.distress or scores.distress >= max(scores.none, scores.danger))
+    distress = level == "none" and (hit.distress or scores.distress >= DISTRESS_BAR)
     source = "none" if level == "none" else "both" if hit.level == "concern" else "classifier"
     return Assessment(level, distress, hit.words, round(danger, 4), round(scores.crisis, 4), source)
 

@@ -51,6 +51,12 @@ def cue_features(normalised: str, lexicon_level: str, figure: bool = False) -> l
     return cues + [float(lexicon_level == "concern"), float(figure)]
 
 
+def cued_danger(features: list[float]) -> bool:
+    """Whether a message's cue features (cue_features) hold a danger cue word: one of the cue
+    families, or a `concern` lexicon match."""
+    return any(features[:-1])
+
+
 def gram_slots(text: str, slots: int) -> list[int]:
     """The hashed slots of the text's character 2- and 3-grams (lower case, spaces folded)."""
     padded = " " + _SPACES.sub(" ", bounded(text).lower()).strip() + " "

@@ -1,6 +1,6 @@
 """Refit the safety classifier on the labelled phrasings and write bot/safety/data/classifier.npz.
 
-    .venv/bin/python -m bot.safety.fit          # ~3 minutes: embeds ~3,600 phrasings, fits, picks thresholds
+    .venv/bin/python -m bot.safety.fit          # ~4 minutes: embeds ~4,100 phrasings (the fit part), fits, picks thresholds
 
 The labelled set (every bot/safety/data/*.{en,ko}.toml, see `labelled`) is split deterministically: a phrasing
 is held out when a hash of it falls in one fifth of the range (`held_out`), so adding phrasings
@@ -23,7 +23,7 @@ import numpy as np
 
 from . import lexicon
 from .classifier import CLASSES, WEIGHTS_FILE, Design, design
-from .features import cue_features, exemplar_votes, gram_matrix, unit_centred
+from .features import cue_features, cued_danger, exemplar_votes, gram_matrix, unit_centred
 
 LANGUAGES = ("en", "ko")
 L2 = 0.03
@@ -35,9 +35,12 @@ LEARNING_RATE = 0.5
 # at 5 (a few points more in both languages).
 DESIGN = Design(embedding_weight=10.0, cue_weight=3.0, gram_weight=8.0, vote_weight=5.0, gram_slots=4096, vote_k=5)
 # Picking a language's danger bar on out-of-fold scores: the highest bar that still recalls this
-# share of its danger phrasings (the issue's target is 0.95 on held-out phrasings). Korean's held-out
-# recall fell 2-4 points below its out-of-fold recall (English's did not), so Korean gets more margin.
-RECALL_FLOOR = {"en": 0.96, "ko": 0.97}
+# share of its danger phrasings (the issue's target is 0.95 on held-out phrasings). With one centring
+# per language, English's held-out recall fell 2 points below its out-of-fold recall at 0.96 (0.942),
+# so English gets more margin; Korean's held-out recall sat 1 point above its out-of-fold one in the
+# last five fits (0.969-0.971 against 0.958-0.962), and its bar moves with phrasings added in either
+# language (a floor of 0.96 took it from 0.48 to 0.45 when 26 English lines were added).
+RECALL_FLOOR = {"en": 0.97, "ko": 0.955}
 # ... and ordinary speech sent to the crisis tier by the classifier alone, at most.
 CRISIS_FALSE_RATE = 0.01
 
@@ -128,8 +131,9 @@ def _probabilities(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
-def levels(p: np.ndarray, lexicon_levels: list[str], crisis_t: float, danger_t: float, figures=None) -> list[str]:
-    """The tier assess() gives, from class probabilities and the lexicon (same rule as at run time)."""
+def levels(p: np.ndarray, lexicon_levels: list[str], crisis_t: float, danger_t: float, figures=None, cued=None) -> list[str]:
+    """The tier assess() gives, from class probabilities and the lexicon (same rule as at run time);
+    `cued[i]`: phrasing i has a danger cue word (without one, the classifier's crisis is a concern)."""
     from . import FIGURE_BAR
 
     out = []
@@ -137,7 +141,7 @@ def levels(p: np.ndarray, lexicon_levels: list[str], crisis_t: float, danger_t: 
         danger = probs[2] + probs[3]
         figure = figures is not None and figures[i] and lex == "none"
         c_bar, d_bar = (max(crisis_t, FIGURE_BAR), max(danger_t, FIGURE_BAR)) if figure else (crisis_t, danger_t)
-        if lex == "crisis" or probs[3] >= c_bar:
+        if lex == "crisis" or (probs[3] >= c_bar and (cued is None or cued[i])):
             out.append("crisis")
         elif danger >= d_bar or lex == "concern":
             out.append("concern")
@@ -146,19 +150,19 @@ def levels(p: np.ndarray, lexicon_levels: list[str], crisis_t: float, danger_t: 
     return out
 
 
-def choose_thresholds(p: np.ndarray, y: np.ndarray, lex: list[str], figures: list[bool], floor: float) -> tuple[float, float]:
+def choose_thresholds(p: np.ndarray, y: np.ndarray, lex: list[str], figures: list[bool], floor: float, cued=None) -> tuple[float, float]:
     """(crisis, danger) bars for one language's out-of-fold scores."""
     ordinary = y <= 1
     grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
     def false_crisis(t: float) -> float:
-        got = levels(p, lex, t, 2.0, figures)
+        got = levels(p, lex, t, 2.0, figures, cued)
         return float(np.mean([g == "crisis" for g, o, lx in zip(got, ordinary, lex) if o and lx != "crisis"]))
 
     crisis_t = next((t for t in grid if false_crisis(t) <= CRISIS_FALSE_RATE), grid[-1])
     danger_t = grid[0]
     for t in grid:
-        got = levels(p, lex, crisis_t, t, figures)
+        got = levels(p, lex, crisis_t, t, figures, cued)
         if np.mean([g != "none" for g, o in zip(got, ordinary) if not o]) >= floor:
             danger_t = t
     return float(crisis_t), float(danger_t)
@@ -207,10 +211,18 @@ def main(argv: list[str] | None = None) -> int:
     lex = [hit.level for hit in hits]
     figures = [hit.figure for hit in hits]
     cues = np.array([cue_features(text, hit.level, hit.figure) for text, hit in zip(normalised, hits)])
+    cued = [bool(cued_danger(row)) for row in cues]
     grams = gram_matrix(normalised, DESIGN.gram_slots)
-    mean = vectors.mean(axis=0)
-    units = unit_centred(vectors, mean)
+    # One centring per language (classifier.py): out-of-fold, it cut Korean's false check-ins from
+    # 19 % to 11 % at the same recall.
+    means = np.stack([vectors[language == lang].mean(axis=0) for lang in LANGUAGES])
+    units = unit_centred(vectors - means[[LANGUAGES.index(lang) for lang in language]], 0.0)
     danger = y >= 2
+    # The danger head learns danger against all ordinary speech, distress included (telling tired
+    # from calm is the distress head's job: Korean false check-ins 11 % -> 10.8 %, and distress
+    # recalled 0.91-0.93 instead of 0.80-0.84 on held-out phrasings).
+    y_danger = np.where(y == 1, 0, y)
+    ordinary = np.flatnonzero(y <= 1)
     everyone = np.arange(len(y))
 
     # Out-of-fold scores: fold by fold, votes come from the training folds only. The centring
@@ -219,14 +231,15 @@ def main(argv: list[str] | None = None) -> int:
     oof = np.zeros((len(y), len(CLASSES)))
     for fold in range(5):
         train, test = everyone[folds != fold], everyone[folds == fold]
-        w, b = fit_logistic(features(units, cues, grams, train, train, danger, True), y[train])
+        w, b = fit_logistic(features(units, cues, grams, train, train, danger, True), y_danger[train])
         oof[test] = _probabilities(features(units, cues, grams, test, train, danger, False), w, b)
 
     crisis_ts, danger_ts = [], []
     for lang in LANGUAGES:
         m = language == lang
-        crisis_t, danger_t = choose_thresholds(oof[m], y[m], [lex[i] for i in everyone[m]], [figures[i] for i in everyone[m]], RECALL_FLOOR[lang])
-        got = levels(oof[m], [lex[i] for i in everyone[m]], crisis_t, danger_t, [figures[i] for i in everyone[m]])
+        lex_m, figures_m, cued_m = ([values[i] for i in everyone[m]] for values in (lex, figures, cued))
+        crisis_t, danger_t = choose_thresholds(oof[m], y[m], lex_m, figures_m, RECALL_FLOOR[lang], cued_m)
+        got = levels(oof[m], lex_m, crisis_t, danger_t, figures_m, cued_m)
         recall = np.mean([g != "none" for g, d in zip(got, danger[m]) if d])
         false = np.mean([g != "none" for g, d in zip(got, danger[m]) if not d])
         print(f"{lang} out-of-fold: danger recall {recall:.3f}, ordinary flagged {false:.3f}; "
@@ -234,16 +247,19 @@ def main(argv: list[str] | None = None) -> int:
         crisis_ts.append(crisis_t)
         danger_ts.append(danger_t)
 
-    weights, bias = fit_logistic(features(units, cues, grams, everyone, everyone, danger, True), y)
+    rows_all = features(units, cues, grams, everyone, everyone, danger, True)
+    weights, bias = fit_logistic(rows_all, y_danger)
+    distress_weights, distress_bias = fit_logistic(rows_all[ordinary], y[ordinary])
     path = data_dir() / WEIGHTS_FILE
     np.savez_compressed(
         path,
-        mean=mean.astype(np.float32),
+        mean=means.astype(np.float32),
         exemplars=units.astype(np.float16), exemplar_danger=danger,
         embedding_weight=np.float32(DESIGN.embedding_weight), cue_weight=np.float32(DESIGN.cue_weight),
         gram_weight=np.float32(DESIGN.gram_weight), vote_weight=np.float32(DESIGN.vote_weight),
         gram_slots=np.int32(DESIGN.gram_slots), vote_k=np.int32(DESIGN.vote_k),
         weights=weights.astype(np.float32), bias=bias.astype(np.float32),
+        distress_weights=distress_weights.astype(np.float32), distress_bias=distress_bias.astype(np.float32),
         languages=np.array(LANGUAGES),
         crisis_threshold=np.array(crisis_ts, dtype=np.float32), danger_threshold=np.array(danger_ts, dtype=np.float32),
         labelled_hash=np.str_(labelled_hash(data)),

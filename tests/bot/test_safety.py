@@ -31,12 +31,14 @@ CRISIS = {
         "My girlfriend slapped me again and took my phone so I can't call anyone",
         "I keep a blade in my desk for my team lead",
         "I swallowed a handful of sleeping pills twenty minutes ago",
+        "I drank some bleach an hour ago",
     ],
     "ko": [
         "토요일에 목숨을 끊기로 마음먹었어요",
         "남자친구가 또 저를 때리고 휴대폰을 뺏어 갔어요",
         "과장님 찌르려고 서랍에 칼을 넣어 뒀어요",
         "방금 수면제를 한꺼번에 삼켰어요",
+        "아까 락스를 한 컵 마셨어요",
     ],
 }
 CONCERN = {
@@ -59,6 +61,8 @@ ORDINARY = {
         "I'm dying to try the new climbing gym",
         "I got wrecked in ranked matches all night",
         "My manager wants me to copy her way of running standups",
+        "I bleached the bathroom grout all Sunday",
+        "Don't drink the poison the workshop sells you",
     ],
     "ko": [
         "죽을 만큼 바빠요",
@@ -67,6 +71,7 @@ ORDINARY = {
         "새로 생긴 클라이밍장 가 보고 싶어 죽겠어요",
         "어제 랭크 게임에서 계속 털렸어요",
         "팀장님 회의 방식을 그대로 따라 하고 있어요",
+        "락스로 화장실 청소하다가 머리가 아팠어요",
     ],
 }
 DISTRESS = {
@@ -139,18 +144,24 @@ def test_the_run_time_scores_are_the_fitted_models_scores():
     import numpy as np
 
     from bot.safety.classifier import classifier, design
-    from bot.safety.features import exemplar_votes, gram_matrix, unit_centred
+    from bot.safety.features import exemplar_votes, gram_matrix
 
     model = classifier()
     rng = np.random.default_rng(7)
     vectors = rng.normal(size=(3, model.dimension))
     texts = ["딱히 없는 것 같아요", "I checked how many pills it would take", ""]
     cues = [[float(i % 2) for i in range(18)], [0.0] * 18, [1.0] * 18]
-    units = unit_centred(vectors, model.mean)
+    units = model.centred(vectors, texts)
     votes = exemplar_votes(units.astype(np.float32) @ model.exemplars.T, model.exemplar_danger, model.design.vote_k)
-    logits = design(units, cues, gram_matrix(texts, model.design.gram_slots), votes, model.design) @ model.weights + model.bias
-    dense = np.exp(logits - logits.max(axis=1, keepdims=True))
-    dense /= dense.sum(axis=1, keepdims=True)
+    rows = design(units, cues, gram_matrix(texts, model.design.gram_slots), votes, model.design)
+
+    def softmax(weights, bias):
+        logits = rows @ weights + bias
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return p / p.sum(axis=1, keepdims=True)
+
+    dense = softmax(model.weights, model.bias)
+    dense[:, 1] = softmax(model.distress_weights, model.distress_bias)[:, 1]
     assert np.allclose(model.probabilities(vectors, cues, texts), dense, atol=1e-6)
 
 @pytest.mark.parametrize(
