@@ -173,6 +173,10 @@ def test_the_run_time_scores_are_the_fitted_models_scores():
         ("sometimes, yeah", "harm", "unsafe"),
         ("I don't know", "harm", "unsafe"),
         ("I would never hurt myself", "harm", "safe"),
+        # a strength or a preference said after a check-in is not "I'm good"
+        ("calming scared patients. people say I'm good at it", "harm", "unclear"),
+        ("I'm fine with early mornings", "harm", "unclear"),
+        ("I'm good, just tired", "harm", "safe"),
         ("I'm okay, I just want to die", "harm", "unsafe"),
         ("Can we talk about my portfolio?", "harm", "unclear"),
         ("yes, I'm safe", "safe", "safe"),
