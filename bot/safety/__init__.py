@@ -98,7 +98,7 @@ def assess(
         crisis_bar, danger_bar = max(crisis_bar, FIGURE_BAR), max(danger_bar, FIGURE_BAR)
     # Clear danger is the crisis tier: the classifier alone, with no danger word in the message
     # (no cue family, no lexicon match), is sure of danger at most, and asks (concern). On
-    # held-out Korean it halved ordinary speech sent to the crisis tier (2.0 % -> 1.0 %).
+    # held-out Korean it took ordinary speech sent to the crisis tier from 2.0 % to 1.4 %.
     if scores.crisis >= crisis_bar and cued_danger(cues):
         level: Level = "crisis"
     elif danger >= danger_bar or hit.level == "concern":

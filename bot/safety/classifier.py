@@ -7,8 +7,9 @@ bot/safety/data/: the danger head (none, concern, crisis; distress phrasings cou
 speech there, so the head does not spend itself telling tiredness from calm) and the distress
 head (distress or not, among ordinary speech). Shipped as bot/safety/data/classifier.npz: a
 centring per language, the exemplar vectors (float16), both heads' weights, and per-language
-decision thresholds chosen on out-of-fold scores. e5 cosines sit close together (~0.79 for unrelated text), so no raw-cosine
-threshold is used: the model learns which directions of the space carry danger.
+decision thresholds chosen on out-of-fold scores. e5 cosines sit close together (~0.79 for
+unrelated text), so no raw-cosine threshold is used: the model learns which directions of the
+space carry danger.
 """
 
 from __future__ import annotations

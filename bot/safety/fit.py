@@ -1,6 +1,6 @@
 """Refit the safety classifier on the labelled phrasings and write bot/safety/data/classifier.npz.
 
-    .venv/bin/python -m bot.safety.fit          # ~4 minutes: embeds ~4,100 phrasings (the fit part), fits, picks thresholds
+    .venv/bin/python -m bot.safety.fit          # ~4 minutes: embeds ~4,400 phrasings (the fit part), fits, picks thresholds
 
 The labelled set (every bot/safety/data/*.{en,ko}.toml, see `labelled`) is split deterministically: a phrasing
 is held out when a hash of it falls in one fifth of the range (`held_out`), so adding phrasings
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     lex = [hit.level for hit in hits]
     figures = [hit.figure for hit in hits]
     cues = np.array([cue_features(text, hit.level, hit.figure) for text, hit in zip(normalised, hits)])
-    cued = [bool(cued_danger(row)) for row in cues]
+    cued = [cued_danger(row) for row in cues]
     grams = gram_matrix(normalised, DESIGN.gram_slots)
     # One centring per language (classifier.py): out-of-fold, it cut Korean's false check-ins from
     # 19 % to 11 % at the same recall.

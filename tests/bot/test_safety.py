@@ -177,6 +177,7 @@ def test_the_run_time_scores_are_the_fitted_models_scores():
         ("calming scared patients. people say I'm good at it", "harm", "unclear"),
         ("I'm fine with early mornings", "harm", "unclear"),
         ("I'm good, just tired", "harm", "safe"),
+        ("I'm good to go, let's continue", "harm", "safe"),
         ("I'm okay, I just want to die", "harm", "unsafe"),
         ("Can we talk about my portfolio?", "harm", "unclear"),
         ("yes, I'm safe", "safe", "safe"),
