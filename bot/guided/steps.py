@@ -62,6 +62,13 @@ def on_capped(t: Turn) -> None:
     t.p.answers["capped"] = t.msg
     t.p.where = where  # type: ignore[assignment]
     t.reflect(f"capped_{where}")
+    if where == "unsure" and plausible_strength(t.msg):
+        # "디버깅은 빨리 찾는 편": a strength said a question early is kept, not lost to "early or past?".
+        t.capture("strength")
+        t.p.clues += 1
+        t.reflect("clue")
+        after_clue(t)
+        return
     t.quote()
     t.ask("strengths_clue")
 
@@ -70,7 +77,10 @@ def on_capped(t: Turn) -> None:
 
 
 def plausible_strength(text: str) -> bool:
-    """Something the person does or likes, said with enough words to be sure of it."""
+    """Something the person does or likes, said with enough words to be sure of it, or in words
+    that mark a strength ("디버깅은 빨리 찾는 편", "people come to me when …")."""
+    if lexicon().has("strength_marker", text):
+        return True
     if HANGUL.search(text):
         return len(HANGUL.findall(text)) >= 6 and bool(cards._KO_PREDICATE.search(text.rstrip(" .!")))
     return len(re.findall(r"[A-Za-z']+", text)) >= 3 and substance(text) >= 12
@@ -243,7 +253,9 @@ def offer_suggestion(t: Turn, asked: bool = True) -> None:
 def give_idea(t: Turn) -> None:
     """A request for an idea gets one (never becomes a field): the coach's option, or an example."""
     step = t.p.step or ""
-    if step.startswith(("design", "card_duration")) or step in ("running", "strengths_drain") or (step.startswith("review_next")):
+    building = step.startswith(("design", "card_duration")) or step in ("running", "strengths_drain") or step.startswith("review_next")
+    # An idea is built on one of the person's strengths: with none yet, an example of one helps more.
+    if building and t.own_strengths():
         if step == "running" or step.startswith("review"):
             start_design(t, new_card=True)
             t.parts.pop()

@@ -303,7 +303,8 @@ class Turn:
             self.ask_again(back=True)
         elif u.intent in (Intent.YES, Intent.NO) and step not in YES_NO_STEPS:
             self.ask_again(other_words=True)  # "ㅇㅇ" to an open question answers nothing yet
-        elif u.intent is Intent.DONT_KNOW and not (step == "imitation_capped" and u.pick is not None):
+        # "모르겠음 초반인듯?" at the early-or-past question: the hedged answer is still the answer.
+        elif u.intent is Intent.DONT_KNOW and not (step == "imitation_capped" and (u.pick is not None or u.where is not None)):
             steps.dont_know(self, row)
         elif u.intent is Intent.DISAGREE and (step.startswith(("design", "card")) and p.suggestion is not None):
             steps.disagree(self)

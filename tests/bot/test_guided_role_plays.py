@@ -146,3 +146,44 @@ def test_a_rate_said_in_chat_lands_on_the_card(make_coach) -> None:
 ])
 def test_ideas_build_on_the_strength_as_a_phrase(said, phrase) -> None:
     assert strength_phrase(said) == phrase
+
+
+# A terse junior developer, in Korean: a hedged early, a strength said with "~하는 편", and a request
+# for an idea before any strength was found.
+DEVELOPER_START = ["개발자 2년차", "회사 시니어 코드 스타일 그대로 베낌"]
+
+
+@pytest.mark.parametrize("said", ["모르겠음 초반인듯?", "잘 모르겠지만 아직 초반인 것 같아요", "I don't know, still early I guess?"])
+def test_a_hedged_early_is_an_answer_to_the_early_or_past_question(make_coach, said) -> None:
+    coach = make_coach()
+    for message in DEVELOPER_START:
+        coach.ask(message, "dev")
+    assert coach.state("dev").guided.step == "imitation_capped"
+    coach.ask(said, "dev")
+    state = coach.state("dev")
+    assert state.guided.where == "early" and state.guided.step == "strengths_clue"
+
+
+@pytest.mark.parametrize("said", ["디버깅은 빨리 찾는 편", "버그 찾는 건 자신 있어요", "I'm quick at spotting flaky tests"])
+def test_a_strength_said_at_the_early_or_past_question_is_kept(make_coach, said) -> None:
+    coach = make_coach()
+    for message in DEVELOPER_START:
+        coach.ask(message, "dev")
+    coach.ask(said, "dev")
+    state = coach.state("dev")
+    assert [s.name for s in state.strengths if s.kind == "strength"] == [said]
+    assert state.guided.step == "strengths_clue"
+
+
+@pytest.mark.parametrize("script, ask, empty", [
+    (["개발자 2년차", "회사 시니어 코드 스타일 그대로 베낌", "초반이요", "회의록 쓰는 거 개극혐"], "아이디어 줘봐", "“”"),
+    (["I'm a junior dev", "I copy my lead's code style", "still early", "writing meeting notes drains me"], "give me an idea", "“”"),
+])
+def test_an_idea_asked_before_any_strength_is_an_example_of_one_not_an_empty_card(make_coach, script, ask, empty) -> None:
+    coach = make_coach()
+    for message in script:
+        coach.ask(message, "dev")
+    reply = coach.ask(ask, "dev")
+    state = coach.state("dev")
+    assert empty not in reply.text and state.guided.suggestion is None
+    assert not any(c.action for c in state.experiments)
