@@ -138,11 +138,13 @@ def action_text(action: str, days: int, language: str) -> str:
 
 
 def plausible_action(text: str) -> bool:
-    """Whether the text can be something to do: a few words with a verb, not a fragment like "새 실험 전에"
-    nor a prediction ("손님들이 찾을 것 같아요", "I expect …")."""
+    """Whether the text can be something to do: a few words with a verb, not a fragment like "새 실험 전에",
+    a prediction ("손님들이 찾을 것 같아요", "I expect …") nor a condition ("if they ask more, it worked")."""
     text = clean(text)
     if lexicon().has("to_coach", text):
         return False  # "can you make it a week instead" asks the coach for something
+    if lexicon().has("success_condition", text):
+        return False  # "if they ask more questions in class, it worked" says what would show it, not what to do
     if lexicon().has("expectation", text) or re.search(r"것 같아요|것 같다|듯해요|\bI (?:expect|guess|bet)\b", text):
         return False
     if is_korean(text):

@@ -187,3 +187,29 @@ def test_an_idea_asked_before_any_strength_is_an_example_of_one_not_an_empty_car
     state = coach.state("dev")
     assert empty not in reply.text and state.guided.suggestion is None
     assert not any(c.action for c in state.experiments)
+
+
+# A skeptical chemistry teacher: what would show it worked, said where an action was asked for, and
+# a request for an idea in other words.
+@pytest.mark.parametrize("said", ["if they ask more questions in class, it worked", "when parents reply, that's a win",
+                                  "질문이 늘면 성공이에요"])
+def test_what_would_show_it_worked_is_not_an_action(said) -> None:
+    assert not cards.plausible_action(said)
+
+
+@pytest.mark.parametrize("said", ["when I finish grading early, I'll read one paper", "once a week I will call a parent",
+                                  "수업이 끝나면 질문 하나씩 받을게요"])
+def test_an_action_with_a_when_is_still_an_action(said) -> None:
+    assert cards.plausible_action(said)
+
+
+@pytest.mark.parametrize("script, said", [
+    (ENGLISH_START, "ok whatever, give me something"),
+    (ENGLISH_START, "you pick"),
+    (KOREAN_START, "아무거나 주세요"),
+])
+def test_a_request_for_an_idea_in_other_words_gets_one(make_coach, script, said) -> None:
+    coach = _at_design(make_coach, script, "p")
+    coach.ask(said, "p")
+    state = coach.state("p")
+    assert state.guided.suggestion is not None and state.guided.step == "design_pick"
