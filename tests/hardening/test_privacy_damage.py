@@ -56,6 +56,9 @@ def home_with_data(tmp_path, embeddings, recording_llm) -> Path:
     coach = Coach(llm=recording_llm(["What do people come to you for?", NO_NOTES]), knowledge=kb, settings=settings)
     for n in range(2):
         coach.ask(f"Session {n}: I copy my manager's playbook, marker keep-{n}.", f"keep-{n}")
+    # The notes of the last turn land in the background: wait for them, as a clean shutdown does,
+    # or they open the journal after the test has damaged it (and SQLite may write to it then).
+    assert coach.wait_for_notes(timeout=60)
     coach.journal.close()
     with sqlite3.connect(home / "journal.sqlite3") as db:  # as a clean shutdown leaves it
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
