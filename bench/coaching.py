@@ -30,13 +30,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+from bot.korean import TOKENS  # noqa: E402
 from bot.language import detect_language  # noqa: E402
 from bot.words import load  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 MAX_TURNS = 24
 TURN_TARGET = 12
-SKIP_WORDS = re.compile(r"\{[^}]*\}")
+SKIP_WORDS = re.compile(r"\{[^}]*\}|" + TOKENS.pattern)  # what a template fills in
 
 
 def personas() -> list[dict]:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .person_models import Progress, Tick, TickValue
-from .words import load
+from .words import fill, load
 
 if TYPE_CHECKING:
     from .person_models import NotebookCard
@@ -97,7 +97,7 @@ def mentioned(text: str, titles: Sequence[str]) -> list[int]:
 
 def tick_reply(language: str, key: str, **values) -> str:
     table = load("checkins")
-    return table.get(language, table["en"])[key].format(**values)
+    return fill(table.get(language, table["en"])[key], **values)
 
 
 # -- a card from what a person typed -------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from .checkins import mentioned, percent
 from .notebook import fold
 from .person_models import Notebook, NotebookCard, NotebookStrength
-from .words import load
+from .words import fill, load
 
 if TYPE_CHECKING:
     from .models import SessionState
@@ -163,12 +163,12 @@ def propose(notebook: Notebook, seed: int | None = None, language: str = "en",
     values = {"name": chosen.name, "n": chosen.experiments, "mean": _signed(chosen.mean)}
     n = chosen.experiments
     if not n:
-        return Proposal(chosen.name, "explore", words["explore_untested"].format(**values), sample, n)
+        return Proposal(chosen.name, "explore", fill(words["explore_untested"], **values), sample, n)
     if chosen is best and (chosen.mean or 0) > 0:
-        return Proposal(chosen.name, "exploit", words["exploit"].format(**values), sample, n)
+        return Proposal(chosen.name, "exploit", fill(words["exploit"], **values), sample, n)
     if (best.mean or 0) <= 0:
-        return Proposal(chosen.name, "explore", words["explore_nothing_paid"].format(**values), sample, n)
-    return Proposal(chosen.name, "explore", words["explore_uncertain"].format(**values), sample, n)
+        return Proposal(chosen.name, "explore", fill(words["explore_nothing_paid"], **values), sample, n)
+    return Proposal(chosen.name, "explore", fill(words["explore_uncertain"], **values), sample, n)
 
 
 def with_session(notebook: Notebook, state: SessionState) -> Notebook:
@@ -198,24 +198,24 @@ def evidence_lines(notebook: Notebook, language: str = "en", today: dt.date | No
     words = _text(language)
     lines = []
     for entry in notebook.due(today):
-        lines.append(words["line_due"].format(title=entry.card.title, review_on=entry.card.review_on))
+        lines.append(fill(words["line_due"], title=entry.card.title, review_on=entry.card.review_on))
     for s in strength_stats(notebook):
         if s.experiments:
-            lines.append(words["line_strength"].format(
+            lines.append(fill(words["line_strength"],
                 name=s.name, n=s.experiments, mean=_signed(s.mean), spread=f"{s.spread:.1f}",
                 adherence=percent(s.adherence), last=s.last_tried or words["never"],
             ))
         else:
-            lines.append(words["line_untested"].format(name=s.name))
+            lines.append(fill(words["line_untested"], name=s.name))
     for entry in notebook.running():
         p = entry.progress
-        lines.append(words["line_running"].format(
+        lines.append(fill(words["line_running"],
             title=entry.card.title, id=entry.id, strength=entry.card.strength, review_on=entry.card.review_on or "–",
             streak=p.streak, adherence=percent(p.adherence), yes=p.yes, no=p.no, skipped=p.skipped,
         ))
     proposal = propose(notebook, seed, language)
     if proposal is not None:
-        lines.append(words["line_proposal"].format(reason=proposal.reason))
+        lines.append(fill(words["line_proposal"], reason=proposal.reason))
     return lines
 
 
@@ -231,7 +231,7 @@ def due_opener(notebook: Notebook, language: str, today: dt.date) -> str | None:
         return None
     entry = due[0]
     words = _text(language)
-    text = words["opener"].format(title=entry.card.title, review_on=shown_day(entry.card.review_on, language))
+    text = fill(words["opener"], title=entry.card.title, review_on=shown_day(entry.card.review_on, language))
     if entry.progress.yes:
-        text += " " + words["opener_progress"].format(yes=entry.progress.yes, streak=entry.progress.streak)
+        text += " " + fill(words["opener_progress"], yes=entry.progress.yes, streak=entry.progress.streak)
     return text

@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 from ..models import ExperimentCard
+from ..words import fill
 from .lexicon import HANGUL, lexicon, sentences, substance, trim, words
 from .parsing import action_core, nominalized, parse_duration, remove_duration
 
@@ -118,7 +119,7 @@ def check_for(action: str, language: str, cadence: str | None = None) -> str:
     cadence = cadence or ("weekly" if weekly(action) else "daily")
     if is_korean(core):
         noun, _ = nominalized(core)
-        return words("ko")["card"][f"check_{cadence}"].format(core=noun)
+        return fill(words("ko")["card"][f"check_{cadence}"], core=noun)
     w = words("en")["card"]
     core = re.sub(r"\b(?:each|every) (?:day|morning|evening|week|friday|monday)\b|\bdaily\b|\bweekly\b", "", core, flags=re.I)
     core = " ".join(core.split())

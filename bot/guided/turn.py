@@ -10,6 +10,7 @@ from knowledge.passages import Passage
 
 from ..language import detect_language
 from ..models import ChatMessage, ExperimentCard, SessionState, Strength
+from ..words import fill
 from . import answers, flow, quotes, review, steps
 from .lexicon import first_clause, fragment, lexicon, stable_index, substance, words
 from .progress import Progress
@@ -62,7 +63,7 @@ class Turn:
         node: Any = self.words
         for part in path.split("."):
             node = node[part]
-        return self.pick(node, path).format(**values)
+        return fill(self.pick(node, path), **values)
 
     def say(self, path: str, **values: Any) -> None:
         self.parts.append(self.text(path, **values))
@@ -93,7 +94,7 @@ class Turn:
 
     def question(self, step: str, index: int, key: str | None, values: dict[str, Any]) -> str:
         wordings = self.words["ask"][key] if key else self.variants(step)
-        return wordings[min(index, len(wordings) - 1)].format(**values)
+        return fill(wordings[min(index, len(wordings) - 1)], **values)
 
     def ask(self, step: str, index: int | None = None, key: str | None = None, **values: Any) -> None:
         """Ask `step`'s question (a fresh wording unless `index` is given); its answer comes next."""

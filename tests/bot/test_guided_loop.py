@@ -119,7 +119,7 @@ def test_the_reason_is_in_the_persons_language(embeddings):
                      record(("남의 슬라이드 베끼기", [-2]), untested=("자동화 스크립트",)), seed=1)
     turn = review(c, "-1", "ko")
     assert "실패가 아니라 정보예요." in turn.text
-    assert "지금까지의 기록으로 보면: 탐색 — '자동화 스크립트'은(는) 아직 시험해 보지 않았어요." in turn.text
+    assert "지금까지의 기록으로 보면: 탐색 — '자동화 스크립트'는 아직 시험해 보지 않았어요." in turn.text
     assert "“자동화 스크립트”에서 출발해 매일 20분씩 내 방식대로 해 보고" in turn.text
     done = c.state.experiments[0].review
     assert (done.plus, done.minus) == ("패턴이 보인 거예요.", "아침 시간을 지키기 힘들었던 거예요.")
