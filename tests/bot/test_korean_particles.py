@@ -38,7 +38,7 @@ def test_text_without_particle_tokens_is_left_as_it_is() -> None:
 
 @pytest.mark.parametrize(
     ("strength", "particle"),
-    [("데이터 정리", "가"), ("엑셀 단축키", "가"), ("손님 응대", "가"), ("반죽 온도 맞추기", "가"), ("설명하는 편", "이")],
+    [("데이터 정리", "가"), ("엑셀 단축키", "가"), ("손님 응대", "가"), ("숫자 감각", "이"), ("설명하는 편", "이")],
 )
 def test_the_guided_coach_checks_a_strength_with_the_right_particle(make_coach, strength, particle) -> None:
     coach = make_coach()

@@ -77,7 +77,7 @@ def test_reasons_in_korean():
     notebook = history(PAID, untested=(UNTESTED,))
     reasons = {propose(notebook, seed=s, language="ko").reason for s in range(100)}
     assert "활용 — 'reading raw logs'는 실험 2번에서 평균 +1.5의 보상을 줬어요" in reasons
-    assert "탐색 — 'automation scripts'은(는) 아직 시험해 보지 않았어요" in reasons
+    assert "탐색 — 'automation scripts'는 아직 시험해 보지 않았어요" in reasons
 
 
 def test_no_strengths_no_proposal():
