@@ -460,6 +460,11 @@ class Coach(PersonNotebook):
         asked = bool(history) and history[-1].role == "assistant" and "?" in history[-1].content[-400:]
         safety = in_reply(safety, text, asked=asked)
         answered = safety_reply(state, text, safety, last_seen)
+        if answered is not None and answered.held and self.guided and state.guided.step:
+            # "No, I'm fine" to a check-in the classifier alone asked for: the message that drew it
+            # answered the coach's question, and the guided coach takes it up now, as if just said.
+            yield from self._guided_turn(state, answered.held, history[:-2], answered.text)
+            return
         if answered is not None and not answered.goes_on:
             reply_text, stopped = answered.text, answered.stopped
             options: list[str] = []

@@ -116,6 +116,8 @@ class SafetyFollowUp(BaseModel):
     words: str = Field(default="", description="the person's words the check-in named")
     cued: bool = Field(default=True, description="words of danger were seen (not the classifier alone)")
     unclear: int = Field(default=0, description="answers in a row that were neither safe nor a sign of danger")
+    held: str = Field(default="", description="the message that drew a check-in the classifier alone asked for: "
+                                              "coached once the person says they are safe")
     asked_at: datetime = Field(default_factory=now)
 
 

@@ -38,6 +38,11 @@ def safe_reply(language: str, key: str = "") -> str:
     return _pick(_table("safe", language), key)
 
 
+def safe_resume(language: str, key: str = "") -> str:
+    """Glad, and back to the message that drew a check-in only the classifier asked for."""
+    return _pick(_table("safe_resume", language), key)
+
+
 def moving_on(language: str) -> str:
     return _table("moving_on", language).strip()
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from ..models import SafetyFollowUp, SessionState, now
 from . import Assessment, words_to_name
 from .followup import read_answer
-from .replies import concern_response, moving_on, response_again, return_check_in, safe_reply, safety_response
+from .replies import concern_response, moving_on, response_again, return_check_in, safe_reply, safe_resume, safety_response
 
 # A session that had a crisis gets a gentle check-in when the person comes back after this long.
 RETURN_AFTER = timedelta(hours=12)
@@ -23,11 +23,13 @@ TRUSTED_FOR = timedelta(hours=24)
 @dataclass(frozen=True)
 class SafetyAnswer:
     """What safety says to a message: `text`; `stopped` when coaching stops for it; `goes_on` when
-    the message itself is to be coached after `text` (the person went on with something else)."""
+    the message itself is to be coached after `text` (the person went on with something else);
+    `held`, the earlier message to coach after `text` (it drew a check-in, and the person is safe)."""
 
     text: str
     stopped: bool
     goes_on: bool = False
+    held: str = ""  # the message that drew a classifier-only check-in, to be coached now that the person is safe
 
 
 def safety_reply(
@@ -44,6 +46,8 @@ def safety_reply(
             state.safety = None
             if pending.level == "concern" and not pending.cued:  # a check-in only the classifier asked for
                 state.safe_at = now()
+                if pending.held:  # the message that drew it answered the coach: it is coached now
+                    return SafetyAnswer(safe_resume(language, text), False, held=pending.held)
             return SafetyAnswer(safe_reply(language, text), False)
         # An answer that is neither safe nor unsafe, with no danger word in it (the classifier's
         # reading alone does not count: it is what raised the check-in in the first place).
@@ -62,7 +66,8 @@ def safety_reply(
         return None
     if assessment.level == "concern":
         words = words_to_name(text, assessment)
-        state.safety = SafetyFollowUp(level="concern", question="harm", words=words, cued=assessment.source != "classifier")
+        cued = assessment.source != "classifier"
+        state.safety = SafetyFollowUp(level="concern", question="harm", words=words, cued=cued, held="" if cued else text)
         return SafetyAnswer(concern_response(language, words), True)
     if state.crisis_at is not None and last_seen is not None and now() - last_seen >= RETURN_AFTER:
         state.safety = SafetyFollowUp(level="return", question="safe")

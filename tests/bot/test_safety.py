@@ -19,9 +19,11 @@ from bot.words import load
 
 
 def is_safe_reply(text: str, language: str = "en") -> bool:
-    """One of the glad replies that offer to go on (bot/text/safety.toml [safe]), on its own or
-    followed by the guided coach's pending question ("Where we were: …")."""
-    return any(text == t or text.startswith(t + "\n\n") for t in (t.strip() for t in load("safety")["safe"][language]))
+    """One of the glad replies that offer to go on (bot/text/safety.toml [safe], or [safe_resume]
+    when the message that drew a classifier-only check-in is coached next), on its own or followed
+    by the guided coach's reply."""
+    glad = [t.strip() for table in ("safe", "safe_resume") for t in load("safety")[table][language]]
+    return any(text == t or text.startswith(t + "\n\n") for t in glad)
 
 NO_NOTES = '{"strengths": [], "experiment": null, "experiment_agreed": false, "review": null}'
 
@@ -378,6 +380,29 @@ def test_the_classifier_alone_worrying_again_does_not_hold_a_person_in_the_crisi
     assert guided.ask(answer, "nurse").stage is Stage.SAFETY
     reply = guided.ask("can we get back to the coaching?", "nurse")
     assert reply.stage is not Stage.SAFETY and "988" in reply.text and guided.state("nurse").safety is None
+
+
+@pytest.mark.parametrize(
+    ("start", "answer", "safe", "kept"),
+    [
+        (["회사에서 성장이 멈춘 것 같아요", "팀장님 방식을 그대로 따라 하고 있어요", "기반은 갖춰졌어요"],
+         "팀에서 애매한 흐름 있으면 다들 저한테 와요. 플로우 정리해달라고", "아니요, 그런 생각은 없어요", "플로우 정리"),
+        (["I feel stuck at work", "I copy my manager's playbook", "I'm past the base"],
+         "people always come to me when a release goes sideways, I calm the room down", "no, nothing like that, I'm fine",
+         "calm the room down"),
+    ],
+)
+def test_an_answer_that_drew_a_false_check_in_is_coached_once_the_person_is_safe(guided, monkeypatch, start, answer, safe, kept):
+    # A designer answered "what do people come to you for?" and drew a check-in; after "no" the coach
+    # asked the same question again, and her answer was gone.
+    _classifier_worries_about(monkeypatch, {answer})
+    for message in start:
+        guided.ask(message, "held-answer")
+    assert guided.ask(answer, "held-answer").stage is Stage.SAFETY
+    reply = guided.ask(safe, "held-answer")
+    state = guided.state("held-answer")
+    assert reply.stage is not Stage.SAFETY and state.safety is None
+    assert kept in reply.text or any(kept in s.name or kept in s.evidence for s in state.strengths), reply.text
 
 
 def test_words_of_danger_keep_the_crisis_response_however_long_the_person_changes_the_subject(guided):
