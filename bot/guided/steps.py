@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..models import Stage
 from . import card as cards
 from . import flow
-from .lexicon import HANGUL, lexicon, overlap, said, substance, trim
+from .lexicon import HANGUL, first_clause, lexicon, overlap, said, substance, trim
 from .parsing import chosen_text, parse_duration, split_options, where_by_tenure
 from .progress import Suggestion, Tentative
 from .understanding import Intent, where_by_words
@@ -86,6 +86,32 @@ def plausible_strength(text: str) -> bool:
     return len(re.findall(r"[A-Za-z']+", text)) >= 3 and substance(text) >= 12
 
 
+# Clue questions (turn.CLUES, in the order of their wordings) an answer can cover in passing.
+CLUE_TOPICS = {0: "clue_enjoy", 1: "clue_fast", 2: "clue_come_to_you"}
+
+
+def mark_clues_answered(t: Turn, text: str) -> None:
+    """Clue questions this answer already covers are not asked next ("빨리 배운거.. 칼질? 손질은 금방
+    늘었음" had been followed by "유난히 빨리 배웠던 것은 무엇인가요?")."""
+    asked = t.p.asked.setdefault("strengths_clue", [])
+    for index, key in CLUE_TOPICS.items():
+        if index not in asked and lexicon().has(key, text):
+            asked.append(index)
+
+
+def strength_said(text: str) -> str:
+    """The sentence of an answer that says the strength: the one with a strength word, not a guess
+    echoing the question nor what other people feel ("장보는거? 새벽시장 가는거 좋아함. 직원들은
+    질색함ㅋ" -> "새벽시장 가는거 좋아함")."""
+    lex = lexicon()
+    parts = said(text)
+    if len(parts) <= 1:
+        return text
+    mine = [s for s in parts if lex.has("strength_marker", s) or not lex.has("others_feel", s)]
+    marked = [s for s in mine if any(lex.has(k, s) for k in ("strength_marker", *CLUE_TOPICS.values()))]
+    return " ".join(marked) if marked else text
+
+
 def after_clue(t: Turn) -> None:
     if t.p.clues < CLUES_BEFORE_DRAIN and t.next_variant("strengths_clue") is not None:
         t.ask("strengths_clue")
@@ -111,22 +137,24 @@ def on_clue(t: Turn) -> None:
         t.reflect(f"capped_{where}")
         t.ask_again(back=True)
         return
+    mark_clues_answered(t, t.msg)
     if not plausible_strength(t.msg) and t.own_strengths():
         # A second short answer: kept, reflected tentatively, and open to correction on the next turn.
-        value = trim(cards.clean(t.msg).rstrip(" .!"), 60)
+        value = trim(cards.clean(strength_said(t.msg)).rstrip(" .!"), 60)
         t.capture("strength").name = value
         t.p.clues += 1
         t.say("reflect.tentative", value=value)
         after_clue(t)
         return
     if not plausible_strength(t.msg):
-        value = trim(cards.clean(t.msg).rstrip(" .!"), 60)
+        value = trim(cards.clean(strength_said(t.msg)).rstrip(" .!"), 60)
         t.p.tentative = Tentative(step="strengths_clue", value=value, evidence=t.msg)
         t.ask("confirm", value=value)
         return
-    t.capture("strength")
+    chosen = strength_said(t.msg)
+    t.capture("strength").name = first_clause(chosen)
     t.p.clues += 1
-    t.reflect("clue")
+    t.reflect("clue", chosen)
     after_clue(t)
 
 

@@ -199,22 +199,56 @@ _ASKS_BARE = re.compile(
 )
 
 
-def is_question(text: str) -> bool:
-    t = text.strip()
-    if _QUESTION_END.search(t) or (_QUESTION_START.search(t) and len(t) < 80 and "?" in t):
-        return True
-    for sentence in re.split(r"(?<=[.!])\s+", t[:80]) if len(t) < 80 else ():
-        while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:
-            sentence = stripped
-        if _ASKS_BARE.search(sentence):
+# Korean endings that ask the coach something ("뭐예요?", "해야 돼요?", "할까요?"), not the "?" of a
+# guess said aloud ("칼질?", "초반인듯?", "6..?").
+_KO_ASKS = re.compile(r"(?:[까나죠니냐]|(?<!거)요)\s*\?")
+# Medial vowels a polite verb ending puts before 요 ("걸려요?", "돼요?", "해요?", "뭐예요?"); a noun
+# before 요 ("발표요?", "칼질이요?", "엑셀요?") is a guess said back, not a question.
+_VERB_VOWELS = {0, 1, 4, 5, 6, 7, 9, 10, 11, 14}  # ㅏ ㅐ ㅓ ㅔ ㅕ ㅖ ㅘ ㅙ ㅚ ㅝ
+
+
+def _ko_asks(sentence: str) -> bool:
+    for m in _KO_ASKS.finditer(sentence):
+        if sentence[m.start()] != "요":
             return True
-    for asked in _ASKED.findall(t[:2000]):
-        sentence = asked.strip(" \"'“”‘’")
-        while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:
-            sentence = stripped
-        if _OPENS_AS_QUESTION.search(sentence) or _QUESTION_END.search(sentence):
-            return True
+        before = sentence[m.start() - 1] if m.start() else ""
+        if "\uac00" <= before <= "\ud7a3":
+            code = ord(before) - 0xAC00
+            if code % 28 == 0 and (code // 28) % 21 in _VERB_VOWELS:
+                return True
     return False
+_WH = re.compile(r"\b(?:what|why|how|who|where|when|which)\b|왜|어떻게|언제|어디|누가|누구|무슨|몇|얼마|뭔|뭘|뭐(?:가|를|예요|야|지|죠|에요)", re.I)
+# A guess said with a "?" ("모르겠음 초반인듯?", "early I guess?", "maybe a 6?"): an answer, hedged.
+_HEDGE = re.compile(r"인\s?듯|같은데|같기도|아마|\bi guess\b|\bmaybe\b|\bprobably\b|\bi think\b|\bkinda\b|\bsort of\b", re.I)
+# A plan of the person's own, put as a question while an experiment is being designed ("필사 대신
+# 판례 설명해 볼까요? 2주 동안?", "what if I post one sketch a day?"): it answers "what will you do?".
+_PROPOSES = re.compile(r"볼까요|할까요|하면 어때요|하면 어떨까요|(?:는|은) 건 어때요|(?:는|은) 거 어때요|\bhow about (?:i|me)\b|\bwhat if i\b|\bshould i (?:try|do|just)\b|\bcould i (?:try|do|just)\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=\?)(?=[^\s?.!…])")
+
+
+def _asks(sentence: str) -> bool:
+    """Whether one sentence asks something: it opens as a question, or a "?" closes an asking
+    ending or a question word."""
+    sentence = sentence.strip(" \"'“”‘’")
+    while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:
+        sentence = stripped
+    if len(sentence) < 80 and _ASKS_BARE.search(sentence):
+        return True
+    if "?" not in sentence:
+        return bool(_QUESTION_END.search(sentence))  # "온폴리시가 무슨 뜻" / "이게 뭔가요."
+    return bool(_OPENS_AS_QUESTION.search(sentence) or _ko_asks(sentence) or _WH.search(sentence))
+
+
+def is_question(text: str) -> bool:
+    """Whether the message asks the coach something. A message of one sentence ending in "?" asks
+    ("a pasta recipe?"); inside a longer message, a "?" after a few words is a guess said aloud
+    ("장보는거? 새벽시장 가는거 좋아함", "interviewing people? i got good at …", "+1 i guess? maybe more"),
+    unless that sentence is asked as a question ("…. what does on-policy even mean?")."""
+    t = text.strip()
+    sentences = [s for s in _SENTENCE.split(t[:2000]) if s.strip(" .…")]
+    if any(_asks(s) for s in sentences):
+        return True
+    return len(sentences) <= 1 and "?" in t and not _HEDGE.search(t)
 
 
 # Intents that misread costs most need a clearer lead over an ordinary answer.
@@ -265,6 +299,9 @@ class Understander:
         intents = {i.value: scores.get(i.value, 0.0) for i in Intent}
         short = substance(text) < 30
         question = is_question(text)
+        if question and step is not None and step.startswith(("design", "card_")) and _PROPOSES.search(text) \
+                and not _WH.search(text):
+            question = False  # their own plan, put as a question: an answer to "what will you do?"
 
         markers = {
             Intent.QUESTION: question,

@@ -1,0 +1,74 @@
+"""A guess said with a "?" is an answer, and a clue answered in passing is not asked again.
+
+Role-plays: "장보는거? 새벽시장 가는거 좋아함. 직원들은 질색함ㅋ" and "interviewing people? i got good
+at getting engineers to explain stuff …" were answered with "No, this isn't therapy" and the same
+question came again; "빨리 배운거.. 칼질? 손질은 금방 늘었음" was followed by "what did you learn fast?".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.guided.understanding import is_question
+
+START = {
+    "en": ["I feel stuck at work", "I copy my manager's playbook", "I'm past the base"],
+    "ko": ["회사에서 성장이 멈춘 것 같아요", "팀장님 방식을 그대로 따라 하고 있어요", "기반은 갖춰졌어요"],
+}
+THERAPY = ("therapy", "치료")
+
+
+@pytest.mark.parametrize("text", [
+    "장보는거? 새벽시장 가는거 좋아함. 직원들은 질색함ㅋ",
+    "interviewing people? i got good at getting engineers to explain stuff in plain words pretty fast",
+    "+1 i guess? maybe more, the runbook ask was cool",
+    "not sure tbh. i'm only in year 1 of the mba so maybe early? sorry my brain is mush",
+    "sketching? I fill a notebook every week without anyone asking",
+    "발표요? 남들 앞에서 말하는 건 안 떨려요",
+    "early I guess?",
+    "모르겠음 초반인듯?",
+])
+def test_a_guess_said_with_a_question_mark_is_not_a_question(text) -> None:
+    assert not is_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "You didn't answer my question. What does on-policy mean?",
+    "priya's. i literally just said that. what do you do with what i type, is this stored somewhere?",
+    "이거 얼마나 걸려요? 솔직히 시험 얼마 안남아서 불안해요",
+    "근데 이거 왜 해야 돼요?",
+    "is this another chatgpt wrapper",
+    "ok cool. can I change the title later?",
+    "a pasta recipe?",
+])
+def test_a_question_is_still_a_question(text) -> None:
+    assert is_question(text)
+
+
+@pytest.mark.parametrize(("language", "answer", "kept"), [
+    ("ko", "장보는거? 새벽시장 가는거 좋아함. 직원들은 질색함ㅋ", "새벽시장"),
+    ("en", "interviewing people? i got good at getting engineers to explain stuff in plain words pretty fast", "explain stuff"),
+    ("en", "spreadsheets? honestly I love untangling a messy one, my team hates them", "untangling"),
+])
+def test_a_hedged_answer_to_a_clue_is_taken_as_an_answer(make_coach, language, answer, kept) -> None:
+    coach = make_coach()
+    for message in START[language]:
+        coach.ask(message, "hedge")
+    reply = coach.ask(answer, "hedge")
+    state = coach.state("hedge")
+    assert not any(word in reply.text for word in THERAPY), reply.text
+    assert kept in reply.text or any(kept in s.name for s in state.strengths), reply.text
+
+
+@pytest.mark.parametrize(("language", "answer", "not_again"), [
+    ("ko", "빨리 배운거.. 칼질? 손질은 금방 늘었음", "빨리 배웠던"),
+    ("ko", "엑셀은 금방 익혔어요. 매크로도 혼자 짜요", "빨리 배웠던"),
+    ("en", "I picked up SQL in about a week, way faster than the rest of my cohort", "learn unusually fast"),
+    ("en", "people come to me when the build breaks, I kind of like it", "come to you for"),
+])
+def test_a_clue_answered_in_passing_is_not_asked_next(make_coach, language, answer, not_again) -> None:
+    coach = make_coach()
+    for message in START[language]:
+        coach.ask(message, "passing")
+    reply = coach.ask(answer, "passing")
+    assert not_again not in reply.text, reply.text
