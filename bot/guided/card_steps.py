@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Stage
 from . import card as cards
+from . import review
 from .lexicon import lexicon, substance, trim
 from .parsing import chosen_text, parse_duration, parse_score, split_hypothesis_reward, split_options, split_smallest_obstacle
 from .steps import MIN_CONFIDENCE, next_card, start_design
@@ -201,6 +202,10 @@ def on_running(t: Turn) -> None:
     card = t.running_card()
     if card is None:
         start_design(t, new_card=True)
+        return
+    if lexicon().has("outcome", t.msg) and review.tells_outcome(t):
+        # "ok so I did the thing for a week, went ok-ish, missed two days": how it went, told unasked.
+        review.start(t, card, told=True)
         return
     if t.u is not None and t.u.intent is Intent.PICK and t.u.pick == 1:
         t.show_card()

@@ -111,6 +111,11 @@ def _clauses(text: str) -> list[str]:
     return out
 
 
+def clauses(text: str) -> list[str]:
+    """The message's clauses, fillers and edge punctuation off."""
+    return _clauses(text)
+
+
 def _meaningful(clause: str) -> bool:
     return len(clause.split()) >= 3 or len(HANGUL.findall(clause)) >= 6
 

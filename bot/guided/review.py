@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..models import ExperimentCard, Review, Stage
 from . import card as cards
-from .lexicon import fragment, lexicon, substance, trim
+from .lexicon import FRAGMENT_CHARS, clauses, fragment, lexicon, substance, trim
 from .parsing import parse_duration, parse_reward, split_plus_minus
 from .progress import ReviewDraft, Suggestion
 from .understanding import Intent, is_question
@@ -111,7 +111,9 @@ def on_outcome(t: Turn) -> None:
         put_off(t, card)
         return
     t.p.review.outcome = t.msg
-    t.reflect("review_outcome")
+    # What it says of how it went ("went ok-ish, missed two days"), not its lead-in ("so I did the thing").
+    told = [c for c in clauses(t.msg) if lexicon().has("outcome", c)]
+    t.reflect("review_outcome", **({"fragment": trim(", ".join(told[:2]), FRAGMENT_CHARS)} if told else {}))
     t.ask("review_reward")
 
 

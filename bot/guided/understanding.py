@@ -219,11 +219,15 @@ def _ko_asks(sentence: str) -> bool:
     return False
 _WH = re.compile(r"\b(?:what|why|how|who|where|when|which)\b|왜|어떻게|언제|어디|누가|누구|무슨|몇|얼마|뭔|뭘|뭐(?:가|를|예요|야|지|죠|에요)", re.I)
 # A guess said with a "?" ("모르겠음 초반인듯?", "early I guess?", "maybe a 6?"): an answer, hedged.
-_HEDGE = re.compile(r"인\s?듯|같은데|같기도|아마|\bi guess\b|\bmaybe\b|\bprobably\b|\bi think\b|\bkinda\b|\bsort of\b", re.I)
+_HEDGE = re.compile(r"인\s?듯|같은데|같기도|아마|(?:정도|쯤|가량)\s*\?|\bor so\b|ish\?|\bi guess\b|\bmaybe\b|\bprobably\b|\bi think\b|\bkinda\b|\bsort of\b", re.I)
 # A plan of the person's own, put as a question while an experiment is being designed ("필사 대신
 # 판례 설명해 볼까요? 2주 동안?", "what if I post one sketch a day?"): it answers "what will you do?".
 _PROPOSES = re.compile(r"볼까요|할까요|하면 어때요|하면 어떨까요|(?:는|은) 건 어때요|(?:는|은) 거 어때요|\bhow about (?:i|me)\b|\bwhat if i\b|\bshould i (?:try|do|just)\b|\bcould i (?:try|do|just)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=\?)(?=[^\s?.!…])")
+
+
+# "did it 4 of 7 days", "did it for a week": a report that leaves out its "I" ("did it work" asks).
+_DID_IT = re.compile(r"(?:did|done|finished|tried) (?:it|that|this|the thing)\b(?!\s+(?:work|help|matter|count|make|go|feel|seem|actually|really|even)\b)", re.I)
 
 
 def _asks(sentence: str) -> bool:
@@ -232,6 +236,8 @@ def _asks(sentence: str) -> bool:
     sentence = sentence.strip(" \"'“”‘’")
     while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:
         sentence = stripped
+    if _DID_IT.match(sentence) and "?" not in sentence:
+        return False  # "did it 4 of 7 days": "(I) did it", told
     if len(sentence) < 80 and _ASKS_BARE.search(sentence):
         return True
     if "?" not in sentence:
