@@ -521,7 +521,7 @@ class Coach(PersonNotebook):
         """The guided offline coach: it reads the message with the knowledge base's embeddings and
         quotes through passages_for; its quick replies travel on the reply's `options`. `preface` is
         the safety step's acknowledgement of distress, said first; `opener` names a due card."""
-        turn = self._guided_coach().reply(state, text, history, opener)
+        turn = self._guided_coach().reply(state, text, history, opener, acknowledged=bool(preface))
         reply_text = _prefaced(preface, turn.text)
         yield reply_text
         reply = self._finish(state, reply_text, turn.sources)

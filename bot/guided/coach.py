@@ -55,10 +55,14 @@ class GuidedCoach:
         self.record = record or _session_record
         self.seed = seed
 
-    def reply(self, state: SessionState, message: str, history: list[ChatMessage], opener: str | None = None) -> GuidedTurn:
-        """The reply to `message`. `opener` is the Coach's line for a card that is due, said first on a
+    def reply(self, state: SessionState, message: str, history: list[ChatMessage], opener: str | None = None,
+              acknowledged: bool = False) -> GuidedTurn:
+        """The reply to `message`. `acknowledged`: the distress in it was acknowledged before this reply
+        (the safety step's line), so the coach does not say so again. `opener` is the Coach's line for a card that is due, said first on a
         conversation's first message (the guided coach words its own when it is not given)."""
-        return self._done(Turn(self, state, message, list(history or []), opener).run())
+        turn = Turn(self, state, message, list(history or []), opener)
+        turn.acknowledged = acknowledged
+        return self._done(turn.run())
 
     def resume(self, state: SessionState, history: list[ChatMessage]) -> GuidedTurn:
         """The pending question again, briefly ("Where we were: …"), e.g. after a safety check-in."""

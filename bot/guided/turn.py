@@ -44,6 +44,7 @@ class Turn:
         self.sources: list[Passage] = []
         self.options: list[str] = []
         self.u: Understanding | None = None
+        self.acknowledged = False  # the distress in the message was acknowledged before this reply
 
     # -- words --------------------------------------------------------------------------------
 
@@ -278,7 +279,8 @@ class Turn:
             self.answer_question(u)
         elif u.intent is Intent.ASK_IDEA:
             steps.give_idea(self)
-        elif u.intent is Intent.DISTRESS and not (step or "").startswith("strengths"):  # there, tiredness is an answer
+        elif u.intent is Intent.DISTRESS and not (step or "").startswith("strengths") and not self.acknowledged:
+            # (at the strengths questions, tiredness is an answer; acknowledged already, it is not said twice)
             self.say("say.distress")
             self.ask_again(back=step is not None)
         elif u.intent is Intent.OFF_TOPIC:
