@@ -207,6 +207,9 @@ class Turn:
 
     def capture(self, kind: str, text: str | None = None) -> Strength:
         text = text if text is not None else self.msg
+        same = next((s for s in self.state.strengths if s.kind == kind and s.evidence == text), None)
+        if same is not None:  # said again ("I already told you"): one strength, not two
+            return same
         strength = Strength(name=first_clause(text), evidence=text, kind=kind)  # type: ignore[arg-type]
         self.state.strengths.append(strength)
         return strength
@@ -239,6 +242,8 @@ class Turn:
         row = flow.step(p.step)
         if p.step is not None and row is None:  # a step this version no longer knows: start afresh
             p.step = None
+        if p.step is not None and lexicon().has("already_said", self.msg):
+            self.already_said()
         u = self.u = self.coach.understander.read(self.msg, step=p.step, offered=p.offered, numeric=bool(row and row.numeric))
         if u.intent is Intent.PICK and u.pick is not None and u.pick < len(p.offered) and p.offered[u.pick] == self.choice("idea"):
             u.intent = Intent.ASK_IDEA  # the quick reply that asks for the coach's idea
@@ -315,6 +320,18 @@ class Turn:
             row.handle(self)
         else:
             steps.on_open(self)
+
+    def already_said(self) -> None:
+        """"아까 말했잖아요 ㅠ 행정법 판례요", "priya's playbook, for the 3rd time", "already told you": the
+        complaint is not part of the answer. What is left is; with nothing left, what they said before is."""
+        rest = lexicon().strip("already_said", self.msg).strip(" .,!?~;ㅠㅜ")
+        if substance(rest) >= 4:
+            self.msg = rest
+            return
+        earlier = next((m.content for m in reversed(self.history) if m.role == "user" and m.content.strip()), "")
+        if earlier and not lexicon().has("already_said", earlier):
+            self.say("say.already_said")
+            self.msg = earlier
 
     def points_at_nothing(self, u: Understanding) -> bool:
         """A pick by position ("the second one sounds good", "첫 번째로 할게요") when nothing numbered

@@ -72,3 +72,22 @@ def test_a_clue_answered_in_passing_is_not_asked_next(make_coach, language, answ
         coach.ask(message, "passing")
     reply = coach.ask(answer, "passing")
     assert not_again not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("language", "before", "complaint", "kept"), [
+    ("ko", "행정법 판례 읽는 거 좋아해요", "아까 말했잖아요 ㅠ 행정법 판례요", "행정법 판례"),
+    ("ko", "엑셀 정리하는 거 재밌어요", "이미 얘기했는데 엑셀이요", "엑셀"),
+    ("en", "I love untangling messy spreadsheets", "wait didnt i kinda just answer that", "untangling messy spreadsheets"),
+    ("en", "I love untangling messy spreadsheets", "already told you", "untangling messy spreadsheets"),
+])
+def test_a_complaint_about_being_asked_again_is_not_stored(make_coach, language, before, complaint, kept) -> None:
+    # "아까 말했잖아요 ㅠ 행정법 판례요" and "wait didnt i kinda just answer that" had been stored as strengths.
+    coach = make_coach()
+    for message in START[language]:
+        coach.ask(message, "again")
+    coach.ask(before, "again")
+    coach.ask(complaint, "again")
+    names = [s.name for s in coach.state("again").strengths]
+    assert not any(word in name for name in names for word in ("말했", "얘기했", "answer that", "told you")), names
+    assert any(kept in name for name in names), names
+    assert len(names) == len(set(names)), names
