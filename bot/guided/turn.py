@@ -274,6 +274,10 @@ class Turn:
         elif u.intent is Intent.REPORT and step in (None, "open") and self.running_card() is None:
             self.say("say.no_experiment")
             self.ask("strengths_clue", index=CLUES.index("tried"))
+        elif step is not None and not step.startswith("design") and step in self.words["example"] \
+                and lexicon().has("wants_example", self.msg) and not self.topic_named(u):
+            self.parts.append(self.words["example"][step])  # "can you give me an example of what you mean"
+            self.ask_again()
         elif u.intent is Intent.QUESTION and substance(self.msg) >= LONG_ANSWER and (row is not None or step is None):
             # A long answer that ends with a question ("…, maybe that's normal?"): answer what we
             # know how to, then take the rest as the answer it also is.
@@ -320,6 +324,11 @@ class Turn:
             row.handle(self)
         else:
             steps.on_open(self)
+
+    def topic_named(self, u: Understanding) -> bool:
+        """Whether the message names the topic it was read as asking about ("what do you mean by on-policy")."""
+        key = f"topic_{u.topic}"
+        return u.topic is not None and key in lexicon().patterns and lexicon().has(key, self.msg)
 
     def already_said(self) -> None:
         """"아까 말했잖아요 ㅠ 행정법 판례요", "priya's playbook, for the 3rd time", "already told you": the

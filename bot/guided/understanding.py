@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 
 from ..words import load
-from .lexicon import lexicon, substance
+from .lexicon import lexicon, said, substance
 from .progress import Where
 
 log = logging.getLogger(__name__)
@@ -311,7 +311,9 @@ class Understander:
 
         markers = {
             Intent.QUESTION: question,
-            Intent.DONT_KNOW: lex.has("dont_know", text) and (len(text) <= 40 or short),
+            # "서류일. 세금 이런거 진짜 싫음. 너무 많이 쓰는건.. 모르겠네": not knowing one part is not the answer.
+            Intent.DONT_KNOW: lex.has("dont_know", text) and (len(text) <= 40 or short)
+            and substance(" ".join(s for s in said(text) if not lex.has("dont_know", s))) < 8,
             Intent.ASK_IDEA: lex.has("ask_suggestion", text) and not lex.has("i_will", text),
             Intent.REPORT: lex.has("returning", text) or lex.has("report", text),
             Intent.DESIGN: lex.has("design_intent", text),
@@ -348,7 +350,8 @@ class Understander:
         if pick is not None and not numeric:
             intents[Intent.PICK.value] += 2 * MARKER if scores else 1.0
         # Where a number answers the question ("8", "7/10", "2 weeks"), it is an answer.
-        if numeric and re.search(r"\d|[일이삼사오육칠팔구십]점", text) and substance(text) < 25:
+        # ... however unsure the words after it: "6..? 솔직히 불안해서 잘 모르겠어요" answers with 6.
+        if numeric and (re.search(r"\d|[일이삼사오육칠팔구십]점", text) and substance(text) < 25 or re.match(r"\s*\d{1,2}\b", text)):
             intents[Intent.ANSWER.value] += 1.0
 
         intent = Intent.PICK if exact and not numeric else self._decide(intents, bool(scores), markers)

@@ -91,3 +91,44 @@ def test_a_complaint_about_being_asked_again_is_not_stored(make_coach, language,
     assert not any(word in name for name in names for word in ("말했", "얘기했", "answer that", "told you")), names
     assert any(kept in name for name in names), names
     assert len(names) == len(set(names)), names
+
+
+@pytest.mark.parametrize(("language", "asked"), [
+    ("en", "i said i dont know. can you give me an example of what you mean"),
+    ("en", "like what?"),
+    ("ko", "예시 좀 들어 주세요"),
+    ("ko", "음 어떤 거요? 예를 들면요?"),
+])
+def test_asked_for_an_example_the_coach_gives_one_for_its_question(make_coach, language, asked) -> None:
+    coach = make_coach()
+    for message in START[language]:
+        coach.ask(message, "example")
+    reply = coach.ask(asked, "example")
+    assert load_example(language, "strengths_clue") in reply.text, reply.text
+    assert not coach.state("example").strengths
+
+
+def load_example(language: str, step: str) -> str:
+    from bot.words import load
+
+    return load(f"guided.{language}")["example"][step]
+
+
+def test_not_knowing_one_part_keeps_the_parts_that_were_said(make_coach) -> None:
+    # "서류일. 세금 이런거 진짜 싫음. 너무 많이 쓰는건.. 모르겠네" had drawn "괜찮아요. 다른 방식으로 물어볼게요."
+    coach = make_coach()
+    for message in [*START["ko"], "새벽시장 가는 거 좋아해요", "칼질은 금방 늘었어요"]:
+        coach.ask(message, "part")
+    assert coach.state("part").guided.step == "strengths_drain"
+    coach.ask("서류일. 세금 이런거 진짜 싫음. 너무 많이 쓰는건.. 모르겠네 고집?", "part")
+    drains = [s.name for s in coach.state("part").strengths if s.kind == "drain"]
+    assert any("세금" in d or "서류" in d for d in drains), coach.state("part").strengths
+
+
+@pytest.mark.parametrize("said", ["6..? 솔직히 불안해서 잘 모르겠어요", "6 i guess, not sure honestly, a lot going on"])
+def test_a_number_said_with_doubts_answers_the_confidence_question(make_coach, said) -> None:
+    from bot.guided.understanding import Intent, Understander
+    from knowledge import E5Embeddings
+
+    read = Understander(E5Embeddings().embed_query).read(said, step="card_confidence", numeric=True)
+    assert read.intent is Intent.ANSWER, read
