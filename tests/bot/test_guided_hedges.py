@@ -132,3 +132,16 @@ def test_a_number_said_with_doubts_answers_the_confidence_question(make_coach, s
 
     read = Understander(E5Embeddings().embed_query).read(said, step="card_confidence", numeric=True)
     assert read.intent is Intent.ANSWER, read
+
+
+@pytest.mark.parametrize(("said", "where"), [
+    ("2차에서 맨날 떨어짐. 심사평이 개성이 없대요. 기반은 된듯", "past"),  # had been read as "not sure"
+    ("기본은 혼자 할 줄 알아요", "past"),
+    ("웬만한 건 혼자 해요", "past"),
+    ("I have the basics down now, it's the next step I'm missing", "past"),
+    ("not past the base yet", "early"),
+])
+def test_past_the_base_said_in_other_words(said, where) -> None:
+    from bot.guided.understanding import where_by_words
+
+    assert where_by_words(said) == where
