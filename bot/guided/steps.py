@@ -112,6 +112,26 @@ def strength_said(text: str) -> str:
     return " ".join(marked) if marked else text
 
 
+def take_back(t: Turn) -> bool:
+    """"no that's not what I meant" / "아니 그게 강점이란 게 아니고요" right after a strength was noted:
+    that strength is taken back and the question asked again (the denial itself had been stored)."""
+    lex = lexicon()
+    if not lex.has("not_meant", t.msg) or substance(lex.strip("not_meant", t.msg)) >= 20:
+        return False
+    earlier = next((m.content for m in reversed(t.history) if m.role == "user"), None)
+    noted = [s for s in t.state.strengths if s.evidence == earlier]
+    for strength in noted:
+        t.state.strengths.remove(strength)
+        if strength.kind == "strength":
+            t.p.clues = max(0, t.p.clues - 1)
+    t.say("say.not_confirmed")
+    if t.p.step == "strengths_drain" and any(s.kind == "strength" for s in noted):
+        t.ask("strengths_clue")  # the strength was the last answer: its question again, not the drain one
+    else:
+        t.ask_again(other_words=True)
+    return True
+
+
 def after_clue(t: Turn) -> None:
     if t.p.clues < CLUES_BEFORE_DRAIN and t.next_variant("strengths_clue") is not None:
         t.ask("strengths_clue")
@@ -136,6 +156,8 @@ def on_clue(t: Turn) -> None:
         t.p.where = where  # a late answer to "early or past the base?": taken there, not as a strength
         t.reflect(f"capped_{where}")
         t.ask_again(back=True)
+        return
+    if take_back(t):
         return
     mark_clues_answered(t, t.msg)
     if not plausible_strength(t.msg) and t.own_strengths():
@@ -191,6 +213,8 @@ def on_confirm(t: Turn) -> None:
 
 
 def on_drain(t: Turn) -> None:
+    if take_back(t):
+        return
     lex = lexicon()
     if lex.has("strength_marker", t.msg) and not (lex.has("drain_marker", t.msg) or lex.has("overused", t.msg)):
         # "people come to me when a project is on fire": a strength, late, not what drains them.

@@ -274,6 +274,8 @@ class Turn:
         elif u.intent is Intent.REPORT and step in (None, "open") and self.running_card() is None:
             self.say("say.no_experiment")
             self.ask("strengths_clue", index=CLUES.index("tried"))
+        elif (step or "").startswith("strengths") and steps.take_back(self):
+            pass  # "그런 뜻이 아니에요": what was just noted is taken back, the question asked again
         elif step is not None and not step.startswith("design") and step in self.words["example"] \
                 and lexicon().has("wants_example", self.msg) and not self.topic_named(u):
             self.parts.append(self.words["example"][step])  # "can you give me an example of what you mean"

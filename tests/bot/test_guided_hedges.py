@@ -145,3 +145,21 @@ def test_past_the_base_said_in_other_words(said, where) -> None:
     from bot.guided.understanding import where_by_words
 
     assert where_by_words(said) == where
+
+
+@pytest.mark.parametrize(("language", "noted", "denial"), [
+    ("ko", "손님은 꾸준함.", "아니 그게 강점이란 게 아니고요"),
+    ("ko", "엑셀은 그냥 써요.", "그런 뜻이 아니에요"),
+    ("en", "spreadsheets, I guess", "no that's not what I meant"),
+    ("en", "meetings mostly", "that's not a strength lol"),
+])
+def test_a_denial_takes_back_what_was_just_noted(make_coach, language, noted, denial) -> None:
+    # "아니 그게 강점이란 게 아니고요" had itself been stored as a strength, beside the one it denied.
+    coach = make_coach()
+    for message in START[language]:
+        coach.ask(message, "deny")
+    first = coach.ask(noted, "deny")
+    reply = coach.ask(denial, "deny")
+    state = coach.state("deny")
+    assert not [s for s in state.strengths if s.kind == "strength"], (first.text, reply.text, state.strengths)
+    assert state.guided.step in ("strengths_clue", "confirm"), reply.text
