@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..models import Stage
 from . import card as cards
 from . import flow
-from .lexicon import HANGUL, first_clause, lexicon, overlap, said, substance, trim
+from .lexicon import FRAGMENT_CHARS, HANGUL, clauses, first_clause, lexicon, overlap, said, substance, trim
 from .parsing import chosen_text, parse_duration, split_options, where_by_tenure
 from .progress import Suggestion, Tentative
 from .understanding import Intent, where_by_words
@@ -32,7 +32,11 @@ WHERE_BY_OPTION = ("early", "past", "unsure")
 
 def on_open(t: Turn) -> None:
     t.p.answers["open"] = t.msg
-    t.reflect("open")
+    # The clause that says what is wrong or whom they copy, not the introduction ("hey so i'm a
+    # freelance illustrator" had been quoted back from a message about copying Moebius and feeling stuck).
+    lex = lexicon()
+    telling = [c for k in ("imitation", "playbook", "distress", "past") for c in clauses(t.msg) if lex.has(k, c)]
+    t.reflect("open", **({"fragment": trim(telling[0], FRAGMENT_CHARS)} if telling else {}))
     if t.u is not None and t.u.where is not None and t.p.where is None and lexicon().has("early", t.msg):
         t.p.where = t.u.where
     named = lexicon().has("playbook", t.msg) or lexicon().has("imitation", t.msg)

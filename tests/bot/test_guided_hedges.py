@@ -163,3 +163,17 @@ def test_a_denial_takes_back_what_was_just_noted(make_coach, language, noted, de
     state = coach.state("deny")
     assert not [s for s in state.strengths if s.kind == "strength"], (first.text, reply.text, state.strengths)
     assert state.guided.step in ("strengths_clue", "confirm"), reply.text
+
+
+@pytest.mark.parametrize(("opening", "quoted", "not_quoted"), [
+    ("hey so i'm a freelance illustrator, been doing it 6 years. i basically copy moebius and james jean styles "
+     "and clients like it but i feel stuck and my rates are flat", "copy moebius", "freelance illustrator"),
+    ("I'm a nurse, twelve years now. I do everything the way my charge nurse taught me", "charge nurse", "twelve years"),
+    ("저는 작은 빵집을 해요. 유명 제과점 레시피를 그대로 따라 하는데 요즘 정체된 느낌이에요", "따라 하는데", "빵집을 해요"),
+])
+def test_the_opening_reflection_quotes_what_is_wrong_not_the_introduction(make_coach, opening, quoted, not_quoted) -> None:
+    reply = make_coach().ask(opening, "open")
+    import re
+
+    reflected = re.findall(r"“([^”]+)”", reply.text)
+    assert reflected and quoted in reflected[0] and not_quoted not in reflected[0], reply.text
