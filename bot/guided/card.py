@@ -9,23 +9,35 @@ from datetime import date, timedelta
 from ..models import ExperimentCard
 from ..words import fill
 from .lexicon import HANGUL, lexicon, sentences, substance, trim, words
-from .parsing import action_core, nominalized, parse_duration, remove_duration
+from .parsing import action_core, drop_questions, nominalized, parse_duration, plain_verb, remove_duration
 
 TITLE_WORDS = 5
 TITLE_CHARS = 40
 
 _WEEKLY = re.compile(
-    r"\b(?:weekly|every (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|once a week|each week|per week|"
-    r"on (?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))\b|매주|주마다|일주일에 한 번|주 1회|[월화수목금토일]요일마다",
+    r"\b(?:weekly|every (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:a|each|per) week|"
+    r"on (?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))\b|매주|주마다|"
+    r"(?:일주일|한 주|주)에 ?(?:한|두|세|네|다섯|[1-7]) ?(?:번|회)|주 ?[1-7] ?회|[월화수목금토일]요일(?:마다|에만|에)|"
+    r"[월화수목금토일]{2,}(?:요일)?(?:마다|에만|에)|주말(?:마다|에만)",
+    re.I,
+)
+# How often, said inside an action; the check says its cadence in its own words ("this week", "이번 주에").
+_RATE_WORDS = re.compile(
+    r"\s*\b(?:(?:a|each|per|every) (?:day|week|morning|evening|night))\b|\s*\b(?:daily|weekly)\b|"
+    r"(?:일주일|한 주)에 ?|매주\s*|주마다\s*|하루에\s*",
     re.I,
 )
 _DAILY = re.compile(r"\b(?:daily|every (?:day|morning|evening|night|weekday)|each (?:day|morning|evening)|a day)\b|매일|날마다|아침마다|저녁마다|하루에", re.I)
 # Labels a person (or an older card) may have put in front of a value: "Signal: …", "신호: …".
 _PREFIX = re.compile(
-    r"^\s*(?:(?:the\s+)?(?:signal|reward(?: signal)?|hypothesis|action|title|check|daily check|smallest(?: version)?|if-then|obstacle|plan)"
-    r"|신호|보상|가설|행동|제목|체크|가장 작은 버전|작은 버전|장애물|계획)\s*[:：]\s*",
+    r"^\s*(?:(?:(?:the|my)\s+)?(?:signal|reward(?: signal)?|hypothesis|action|title|check|daily check|smallest(?: version)?|if-then|obstacle|plan|strength)"
+    r"|신호|보상 신호|보상|가설|행동|제목|체크|가장 작은 버전|작은 버전|장애물|계획|강점)\s*(?:[:：=]|->|→)\s*"
+    r"|^\s*(?:(?:the|my)\s+)?(?:(?:reward )?signal|hypothesis|action|title|daily check|check|smallest version|bad[- ]day version|obstacle|strength)"
+    r"\s+(?:is|would be|should be|will be)\s*[:：]?\s+",
     re.I,
 )
+_PREFIX_KO = re.compile(r"^\s*(?:보상 신호|신호|보상|지표|가장 작은 버전|작은 버전|가설|제목|행동|체크|강점)(?:은|는)\s+")
+_COPULA_KO = re.compile(r"\s*(?:이에요|예요|입니다)?\s*[.!~]*\s*$")
 _KO_PREDICATE = re.compile(r"(?:다|요|기|고|게|죠|함|음|해|하|할|까)[.!]?\s*$|하(?:고|기|면|며)\b|할게|하겠|해 ?볼|쓰기|읽기|보기|만들")
 _KO_LEAD = re.compile(r"^(?:(?:매일|날마다|아침마다|저녁마다|매주|아침|저녁|점심|퇴근 후|출근 전|\d+\s*분씩?|하루에?|한 번씩?)\s*)+")
 _IRREGULAR_ING = {"be": "being", "see": "seeing", "lie": "lying", "die": "dying", "tie": "tying"}
@@ -37,7 +49,11 @@ def clean(value: str) -> str:
     value = " ".join((value or "").split()).strip(" \"'“”‘’")
     while _PREFIX.match(value):
         value = _PREFIX.sub("", value, count=1)
-    return value.strip()
+    topic = _PREFIX_KO.match(value)
+    if topic and substance(value[topic.end():]) >= 3:
+        # "신호는 댓글 수예요." -> "댓글 수": the label and the "is" of the sentence are not the value.
+        value = _COPULA_KO.sub("", value[topic.end():])
+    return value.strip(" \"'“”‘’").lstrip(":：=").strip()
 
 
 # Words that open a phrase without being its verb: "the second one" is not "Thing second one".
@@ -62,7 +78,7 @@ def strength_phrase(name: str) -> str:
 
 def gerund(verb: str) -> str:
     v = verb.lower()
-    if v in _NOT_VERBS:
+    if v in _NOT_VERBS or not v.isalpha():  # "i'd", "9pm", "3": no verb to turn into "-ing"
         return verb
     if v in _IRREGULAR_ING:
         return _IRREGULAR_ING[v]
@@ -79,28 +95,67 @@ def is_korean(text: str) -> bool:
     return bool(HANGUL.search(text))
 
 
+_ARTICLES = {"the", "a", "an"}
+_TITLE_RATE = re.compile(r"\b(?:(?:a|each|per|every) (?:day|week|month|morning|evening|night|weekday))\b", re.I)
+# Words that say how much or how often, which a Korean title can do without ("하루에", "하나씩", "한 줄").
+_KO_COUNT = re.compile(
+    r"(?:^|\s)(?:하루에|매일|매주|날마다|하나씩?|한두 ?개씩?|(?:한|두|세|네|다섯|\d+) ?(?:개|줄|번|편|장|쪽|페이지|문장|명|권|곳|회|가지)씩?|\d+분씩?)(?=\s|$)"
+)
+KO_TITLE_WORDS = 5
+
+
 def title_for(action: str) -> str:
-    """A short noun phrase from the action: "I will read raw logs for …" -> "Reading raw logs"."""
+    """A short noun phrase from the action: "I will read raw logs for …" -> "Reading raw logs",
+    "시장서 본 제철 재료로 반찬 하나 바꿔볼게요" -> "제철 재료로 반찬 바꾸기"."""
     core, _ = action_core(action)
     core = " ".join(lexicon().patterns["frequency"].sub("", core).split()) or core
     core = core or trim(action, TITLE_CHARS)
     if is_korean(core):
-        noun, _ = nominalized(core)
-        noun = _KO_LEAD.sub("", noun).strip() or noun
-        return trim(noun, TITLE_CHARS)
+        return _korean_title(core)
+    core = " ".join(_TITLE_RATE.sub("", core).split()) or core
     lex = lexicon()
     kept: list[str] = []
+    content = 0
     for word in core.split():
-        if len(kept) >= 2 and (lex.has("title_stop", word) or re.match(r"^\d", word)):
+        bare = word.strip(".,;:!?\"'“”‘’()").lower()
+        if not bare:
+            continue
+        if bare == "the" and kept:
+            continue  # "skip the 9pm events" -> "Skipping 9pm events"
+        if bare == "of" and kept and re.match(r"^\d", kept[-1]):
+            continue  # "3 of the comics" -> "3 comics"
+        stop = lex.has("title_stop", bare)
+        if stop and content >= 2:
             break
-        kept.append(word)
+        kept.append(word.strip(".,;:!?\"“”()"))
+        if not stop and not re.match(r"^\d+$", bare):
+            content += 1
         if len(kept) >= TITLE_WORDS:
             break
-    while len(kept) > 2 and lex.has("title_stop", kept[-1]):
+    while len(kept) > 1 and (lex.has("title_stop", kept[-1].lower()) or kept[-1].lower() in _ARTICLES):
         kept.pop()
     if kept:
-        kept[0] = gerund(kept[0]).capitalize()
+        kept[0] = gerund(kept[0]).capitalize() if kept[0].isalpha() else kept[0][:1].upper() + kept[0][1:]
     return trim(" ".join(kept), TITLE_CHARS)
+
+
+def _korean_title(core: str) -> str:
+    noun, _ = nominalized(core)
+    noun = _KO_LEAD.sub("", noun).strip() or noun
+    noun = plain_verb(noun)  # "바꿔 보기" -> "바꾸기": the thing tried, named
+    words_ = noun.split()
+    if len(words_) > KO_TITLE_WORDS:
+        words_ = _KO_COUNT.sub(" ", noun).split() or words_
+    while len(words_) > KO_TITLE_WORDS:
+        words_.pop(0)
+    # A modifier whose noun went with the words before it ("본 제철 …"): it goes too.
+    while len(words_) > 2 and len(words_[0]) == 1 and _final_n(words_[0]):
+        words_.pop(0)
+    return trim(" ".join(words_), TITLE_CHARS)
+
+
+def _final_n(ch: str) -> bool:
+    return "가" <= ch <= "힣" and (ord(ch) - 0xAC00) % 28 == 4  # ㄴ: "본", "한", "산"
 
 
 def weekly(action: str) -> bool:
@@ -114,28 +169,42 @@ def weekly(action: str) -> bool:
 def check_for(action: str, language: str, cadence: str | None = None) -> str:
     """A yes/no check at the action's own cadence (today, or this week) unless `cadence` is given."""
     core, said_i_will = action_core(action)
+    if is_korean(core):
+        # "일주일에 3번" -> "이번 주에 3번 …", "월수금에만" -> "이번 주에 월수금에 …"
+        core = re.sub(r"(?:일주일|한 주|주)에 ?((?:한|두|세|네|다섯|[1-7]) ?(?:번|회))", r"\1", core)
+        core = re.sub(r"(?<=[월화수목금토일])((?:요일)?)(?:마다|에만)", r"\1에", core)
     core = " ".join(lexicon().patterns["frequency"].sub("", core).split())  # "twice a week" is the cadence's to say
-    core = _KO_LEAD.sub("", core).strip() if is_korean(core) else core
     cadence = cadence or ("weekly" if weekly(action) else "daily")
     if is_korean(core):
         noun, _ = nominalized(core)
+        noun = " ".join(_RATE_WORDS.sub(" ", noun).split())
+        noun = _KO_LEAD.sub("", noun).strip() or noun
         return fill(words("ko")["card"][f"check_{cadence}"], core=noun)
     w = words("en")["card"]
     core = re.sub(r"\b(?:each|every) (?:day|morning|evening|week|friday|monday)\b|\bdaily\b|\bweekly\b", "", core, flags=re.I)
-    core = " ".join(core.split())
+    core = _RATE_WORDS.sub("", core)
+    core = re.sub(r"\b([Aa]) (?=[aeiou])", r"\1n ", " ".join(core.split())).strip(" ,;:-")  # "post a (weekly) oddity note"
     return w[f"check_{cadence}"].format(core=core[:1].lower() + core[1:] if said_i_will else core)
+
+
+def _as_i_will(body: str) -> str:
+    """"i'd start …", "I want to send …", "let's post …" -> "I will …"; "I will" is said once."""
+    lex = lexicon()
+    body = lex.patterns["i_would"].sub("", body, count=1) if lex.has("i_would", body) else body
+    if lex.has("i_will", body):
+        body = lex.patterns["i_will"].sub("I will ", body, count=1)  # "I'll", "I'm going to": said one way
+    else:
+        body = "I will " + body[:1].lower() + body[1:]
+    return body
 
 
 def action_text(action: str, days: int, language: str) -> str:
     """The action as "I will … for N days" ("N일 동안 …"), its old length of time replaced."""
-    body = clean(remove_duration(action)).rstrip(" .")
+    body = clean(remove_duration(drop_questions(action))).rstrip(" .")
     body = (sentences(body) or [body])[0].rstrip(" .") if len(body) > 200 else body
     if is_korean(body):
         return words("ko")["card"]["action"].format(action=body, days=days)
-    lex = lexicon()
-    if not lex.has("i_will", body):
-        body = "I will " + body[:1].lower() + body[1:]
-    return words("en")["card"]["action"].format(action=body, days=days)
+    return words("en")["card"]["action"].format(action=_as_i_will(body), days=days)
 
 
 def plausible_action(text: str) -> bool:
@@ -183,9 +252,10 @@ def set_frequency(card: ExperimentCard, how_often: str, language: str, today: da
 
 
 def set_action(card: ExperimentCard, action: str, language: str, today: date, days: int | None = None) -> None:
-    card.action = clean(action)
-    if not is_korean(card.action) and not lexicon().has("i_will", card.action):
-        card.action = "I will " + card.action[:1].lower() + card.action[1:]
+    action = drop_questions(action)
+    card.action = clean(action).rstrip(" ,;")
+    if not is_korean(card.action):
+        card.action = _as_i_will(card.action)
     days = days or parse_duration(action) or card.duration_days
     card.title = title_for(card.action)
     card.daily_check = check_for(card.action, language)
@@ -207,8 +277,184 @@ _NEW_VALUE = re.compile(r"(?:\bto\b|\bbe\b|[:：]|\bcall it\b|\bsay\b)\s*[\"“'
 _NEW_VALUE_KO = re.compile(r"(?:[을를은는]\s*)[\"“']?(.+?)[\"”']?\s*(?:으로|로|라고)\s*(?:바꿔|고쳐|해|수정|변경|줄여|늘려)")
 
 
+# The card's fields by the names a person gives them, when they say what one should be.
+_LABELS = {
+    "title": r"title|name",
+    "strength": r"strength",
+    "action": r"action|what i(?:'ll| will) do",
+    "duration_days": r"duration|length",
+    "hypothesis": r"hypothesis|expectation|prediction",
+    "reward_signal": r"(?:reward\s+)?signal|reward|metric",
+    "daily_check": r"(?:daily\s+|weekly\s+)?check",
+    "smallest_version": r"smallest(?:\s+version)?|bad[- ]day\s+version|small(?:er)?\s+version|minimum\s+version",
+    "obstacle_plan": r"obstacle(?:\s+plan)?|if-then(?:\s+plan)?",
+}
+_LABELS_KO = {
+    "title": "제목|이름",
+    "strength": "강점",
+    "action": "행동|할 일",
+    "duration_days": "기간|일수",
+    "hypothesis": "가설",
+    "reward_signal": "보상 신호|신호|보상|지표",
+    "daily_check": "데일리 체크|체크|확인 질문",
+    "smallest_version": "가장 작은 버전|작은 버전|최소 버전|바쁜 날 버전",
+    "obstacle_plan": "장애물|만약-그러면",
+}
+_LABEL = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS.items()) + r")\b", re.I)
+_LABEL_KO = re.compile("(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _LABELS_KO.items()) + ")")
+# Before a label: the start of a sentence or of a clause, a word or two of lead, a verb of change.
+_LABEL_BEFORE = re.compile(
+    r"(?:^|[.!?;,:]|\b(?:and|also|then|plus|but))\s*(?:(?:ok(?:ay)?|so|wait|no|nope|actually|please|pls|hmm+|and|also|then|but|oh|sorry|yeah|yes)[,.!]?\s+)*"
+    r"(?:(?:change|make|set|update|fix|rename|put|switch|edit)\s+)?(?:(?:the|my)\s+)?$",
+    re.I,
+)
+_LABEL_AFTER = re.compile(
+    r"\s*(?:should\s+(?:be|say|read)|needs?\s+to\s+be|has\s+to\s+be|would\s+be|will\s+be|must\s+be|to\s+be|is|=|:|：|→|->|to|becomes?|reads?|as)"
+    r"(?![\w])\s*[:：]?\s*",
+    re.I,
+)
+_LABEL_BEFORE_KO = re.compile(r"(?:^|[.!?,:~]|하고|그리고|또|근데|ㅋ+|ㅎ+|요)\s*(?:(?:잠깐(?:만요)?|아|아니|음+|네|근데|그리고|그럼|또|그냥|앗|헐|저기)[,.!~]?\s+)*$")
+_PARTICLE_KO = re.compile(r"(?:은|는|을|를|이|가|도요|도|이요|요)?(?=[\s.!?,:：=~]|$)")
+_COMPLAINT_KO = re.compile(
+    r"^(?:(?:좀|너무|완전|진짜|뭔가|조금)\s*)?(?:이상해요|이상하네요|이상함|이상한데요?|이상해|틀렸어요|틀렸네요|틀려요|잘못\s?됐어요|별로예요|별로네요|어색해요|깨졌어요|아니에요)[\s.!~ㅋㅎㅠㅜ]*"
+)
+_VALUE_KO = re.compile(
+    r"^(.+?)\s*(?:으로|로|라고)\s*(?:(?:바꿔|바꾸|고쳐|고치|해|하|수정|변경|줄여|늘려|정해|가|부탁|할|볼|주|줘)\S*\s*)*[.!~ㅋㅎ]*\s*$"
+)
+_VALUE_COLON_KO = re.compile(r"^\s*(?:(?:좀\s*)?(?:바꿔|고쳐|수정해|변경해|해)\s*(?:주세요|줘요|줘|요|주실래요)?)?\s*(?:[:：=]|->|→)\s*(.+)$", re.S)
+# "the title is broken", "the action is too big", "the title is fine": a judgment of a field, not its new value.
+_COMPLAINT = re.compile(
+    r"^(?:too\b.*|(?:(?:a bit|kind of|kinda|way|really|so|very|pretty|still|just|not|now|all)\s+)*"
+    r"(?:broken|wrong|weird|off|bad|messed up|garbled|cut off|long|short|big|small|much|vague|fine|ok(?:ay)?|good|great|perfect|"
+    r"right|correct|confusing|unclear|hard|easy|odd|strange|a mess|cut|missing|empty|the same|same)\b(?:\s+\w+)?[.!]*)$",
+    re.I,
+)
+
+
+def _label_spans(text: str) -> list[tuple[str, int, int, int]]:
+    """(field, where its label's lead starts, where its value starts, where it ends) of each "title
+    should be …", "제목은 …로"; an English value ends with its sentence."""
+    found: list[tuple[str, int, int]] = []
+    for m in _LABEL.finditer(text):
+        after = _LABEL_AFTER.match(text, m.end())
+        before = _LABEL_BEFORE.search(text[: m.start()])
+        if after and before:
+            lead = before.start() + (1 if before.group(0)[:1] and before.group(0)[:1] in ".!?;,:" else 0)
+            found.append((m.lastgroup or "", lead, after.end()))
+    for m in _LABEL_KO.finditer(text):
+        if m.start() > 0 and not re.match(r"[\s.!?,:~ㅋㅎ]", text[m.start() - 1]):
+            continue  # "손님이름": part of a longer word
+        particle = _PARTICLE_KO.match(text, m.end())
+        before = _LABEL_BEFORE_KO.search(text[: m.start()])
+        if particle and before:
+            found.append((m.lastgroup or "", m.start(), particle.end()))
+    found.sort(key=lambda f: f[1])
+    spans: list[tuple[str, int, int, int]] = []
+    for i, (name, lead, value_start) in enumerate(found):
+        end = found[i + 1][1] if i + 1 < len(found) else len(text)
+        if not is_korean(text[lead:value_start]):
+            stop = re.search(r"(?<=[.!?])\s+(?=\S)", text[value_start:end])
+            end = value_start + stop.start() if stop else end
+        spans.append((name, lead, value_start, end))
+    return spans
+
+
+def _value_ko(rest: str) -> str:
+    colon = _VALUE_COLON_KO.match(rest)
+    if colon:
+        return colon.group(1)
+    rest = rest.strip(" .!,~")
+    while True:
+        stripped = _COMPLAINT_KO.sub("", rest).strip(" .!,~")
+        stripped = re.sub(r"^[ㅋㅎㅠㅜ]+\s*", "", stripped)
+        if stripped == rest:
+            break
+        rest = stripped
+    m = _VALUE_KO.match(rest)
+    return m.group(1) if m else ""
+
+
+def without_fields(text: str, names: tuple[str, ...]) -> str:
+    """`text` less the labelled values of fields not in `names` ("… the action is X" said at another question)."""
+    out, last = [], 0
+    for name, lead, _, end in _label_spans(text):
+        if name not in names:
+            out.append(text[last:lead])
+            last = end
+    out.append(text[last:])
+    return " ".join("".join(out).split())
+
+
+def field_changes(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """What comes before any label, and the (field, value) pairs said with labels: "title should be
+    'X' and the action is Y", "행동도요. 5일 동안 썰툰 2개 올리기로 바꿔줘요", "signal = replies"."""
+    spans = _label_spans(text)
+    changes: list[tuple[str, str]] = []
+    for name, lead, value_start, end in spans:
+        raw = text[value_start:end]
+        if is_korean(text[lead:value_start]):
+            value = _value_ko(raw)
+        else:
+            value = re.sub(r"(?:[,;]|\s)*(?:\b(?:and|also|then|plus|but|ok(?:ay)?|so|please)\b[\s,]*)*$", "", raw.strip(), flags=re.I)
+            value = re.sub(r"\s+(?:please|instead|pls)\s*[.!]*$", "", value, flags=re.I)
+        value = clean(value).rstrip(" .,;!")
+        if substance(value) >= 2 and not _COMPLAINT.match(value):
+            changes.append((name, value))
+    head = text[: spans[0][1]].strip() if spans else text.strip()
+    return head, changes
+
+
+def _hypothesis(card: ExperimentCard, value: str, language: str) -> str:
+    lex, w = lexicon(), words("ko" if is_korean(value) else "en")["card"]
+    days = card.duration_days or 7
+    if lex.has("conditional", value):
+        return value
+    if lex.has("expectation", value):
+        return w["hypothesis_expect"].format(days=days, answer=value)
+    return w["hypothesis"].format(days=days, answer=value.rstrip("."))
+
+
+def apply_change(card: ExperimentCard, name: str, value: str, language: str, today: date) -> None:
+    """One field set to what the person said it should be; what follows from it follows."""
+    if name == "duration_days":
+        days = parse_duration(value)
+        bare = re.search(r"\d{1,3}", value)
+        days = days or (int(bare.group(0)) if bare else None)
+        if days and 1 <= days <= 365:
+            set_duration(card, days, today, language)
+    elif name == "action":
+        title = card.title
+        derived = not title or title == title_for(card.action)
+        set_action(card, value, language, today, parse_duration(value) or card.duration_days)
+        if not derived:
+            card.title = title  # a name the person gave stays
+    elif name == "daily_check":
+        if substance(value) < 15 and re.search(r"weekly|week|매주|주마다|주간", value, re.I):
+            card.daily_check = check_for(card.action, language, "weekly")
+        elif substance(value) < 15 and re.search(r"daily|day|매일|날마다", value, re.I):
+            card.daily_check = check_for(card.action, language, "daily")
+        else:
+            card.daily_check = value
+    elif name == "hypothesis":
+        card.hypothesis = _hypothesis(card, value, language)
+    else:
+        setattr(card, name, value)
+
+
 def correction(card: ExperimentCard, text: str, language: str, today: date) -> str | None:
-    """Apply a change the person asked for ("make it 10 days", "기간을 열흘로 바꿔 주세요"); the field changed, or None."""
+    """Apply a change the person asked for ("make it 10 days", "기간을 열흘로 바꿔 주세요", "title
+    should be 'X' and the action is Y"); the (first) field named, or None."""
+    head, changes = field_changes(text)
+    if changes:
+        for name, value in sorted(changes, key=lambda c: c[0] != "action"):  # the action first: the rest may follow it
+            apply_change(card, name, value, language, today)
+        if substance(head) >= 6:
+            _correction(card, head, language, today)  # "make it 10 days, and the title should be …"
+        return changes[0][0]
+    return _correction(card, text, language, today)
+
+
+def _correction(card: ExperimentCard, text: str, language: str, today: date) -> str | None:
     days = parse_duration(text)
     if days is None:
         bare = re.search(r"\b(\d{1,3})\b", text)

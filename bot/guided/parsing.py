@@ -31,6 +31,8 @@ def _duration_matches(text: str) -> list[tuple[int, int, int, bool]]:
         if lex.rate_before.search(before) or lex.rate_after.search(after):
             continue
         span = bool(lex.span_before.search(before) or lex.span_after.search(after))
+        if not span and lex.has("rate_article", text[start:end]) and lex.has("rate_count_before", before):
+            continue  # "one art director a day", "one evening a week": a rate, not the experiment's length
         kept.append((start, end, days, span))
     return sorted(kept)
 
@@ -199,13 +201,144 @@ def action_core(action: str) -> tuple[str, bool]:
     text = lex.patterns["i_will"].sub("", text, count=1)
     text = lex.strip("cadence", text)
     text = re.split(lex.patterns["clause_break"].pattern, text, maxsplit=1, flags=re.I)[0]
+    if text.count("(") > text.count(")"):
+        text = text[: text.rfind("(")]  # "read core dumps (flame graphs": a bracket the cut left open
+    elif text.count(")") > text.count("("):
+        text = text.replace(")", "")
     return " ".join(text.split()).strip(" .,!;:"), said_i_will
 
 
 def nominalized(core: str) -> tuple[str, bool]:
-    """A Korean verb phrase as a noun ("분석하고" -> "분석하기"); unchanged text otherwise."""
+    """A Korean verb phrase as a noun ("분석하고" -> "분석하기", "올릴게요" -> "올리기",
+    "바꿔볼게요" -> "바꿔 보기"); unchanged text otherwise."""
+    core = core.rstrip(" .!~")
     for pattern, replacement in lexicon().nominalize:
         if pattern.search(core):
             return pattern.sub(replacement, core, count=1), True
+    m = re.search(r"([가-힣])게요$", core)
+    if m and _final(m.group(1)) == _RIEUL:
+        # "올릴게요", "설명해줄게요", "만들게요": the ㄹ of the future goes, unless the stem has it.
+        syllable = m.group(1)
+        if syllable in _RIEUL_STEMS:
+            noun = core[: m.end(1)] + "기"
+        else:
+            noun = core[: m.start(1)] + _with_final(syllable, 0) + "기"
+        # "바꿔보기" -> "바꿔 보기": a helping verb after an -아/-어 form is written apart.
+        noun = re.sub(r"(?<=[가-힣])(?=(?:보기|주기)$)", lambda x: " " if _connective(noun[x.start() - 1]) else "", noun)
+        return noun, True
+    for ending, replacement in ((r"(?:해요|합니다|했어요)$", "하기"), (r"기요$", "기")):
+        if re.search(ending, core):
+            return re.sub(ending, replacement, core), True
     return core, False
 
+
+_RIEUL = 8  # the final ㄹ among the 28 finals of a Hangul syllable
+# Verbs whose stem ends in ㄹ keep it before 기 ("만들게요" -> "만들기", "팔게요" -> "팔기"); "갈게요" is 가기.
+_RIEUL_STEMS = frozenset("들팔걸놀살열밀풀벌빌알울졸끌")
+
+
+def _parts(ch: str) -> tuple[int, int, int]:
+    code = ord(ch) - 0xAC00
+    return code // 588, (code % 588) // 28, code % 28
+
+
+def _final(ch: str) -> int:
+    return _parts(ch)[2] if "가" <= ch <= "힣" else -1
+
+
+def _with_final(ch: str, final: int) -> str:
+    initial, medial, _ = _parts(ch)
+    return chr(0xAC00 + initial * 588 + medial * 28 + final)
+
+
+def _connective(ch: str) -> bool:
+    """Whether a syllable can end an -아/-어 form (해, 바꿔, 올려, 읽어, 가, 봐)."""
+    if not ("가" <= ch <= "힣"):
+        return False
+    _, medial, final = _parts(ch)
+    return final == 0 and medial in (0, 1, 4, 6, 9, 10, 14)  # ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ
+
+
+def plain_verb(noun: str) -> str:
+    """"바꿔 보기" -> "바꾸기", "해 보기" -> "하기", "만들어 보기" -> "만들기": trying a thing, named as the thing."""
+    m = re.search(r"([가-힣]) 보기$", noun)
+    if not m:
+        return noun
+    ch, head = m.group(1), noun[: m.start(1)]
+    if ch == "해":
+        return head + "하기"
+    if ch in "어아" and head and "가" <= head[-1] <= "힣":
+        # "물어 보기" (묻다), "들어 보기" (듣다), "걸어 보기" (걷다): irregular stems stay as said.
+        return noun if head[-1] in "물들걸실" else head + "기"
+    initial, medial, final = _parts(ch)
+    if final:
+        return noun
+    plain = {14: 13, 9: 8, 6: 20, 10: 11, 4: 18}.get(medial)  # ㅝ->ㅜ ㅘ->ㅗ ㅕ->ㅣ ㅙ->ㅚ ㅓ->ㅡ
+    if plain is None and medial == 0:
+        plain = 0
+    if plain is None:
+        return noun
+    return head + chr(0xAC00 + initial * 588 + plain * 28) + "기"
+
+
+
+# -- what the person said they will do ----------------------------------------------------------
+
+
+def drop_questions(text: str) -> str:
+    """`text` without the sentences that ask something: "…, move it to after lunch. whats the next
+    experiment then?" holds an action and a question, and the question is no part of the action."""
+    kept = [s for s in _sentences(text) if not s.rstrip(" \"'”’)").endswith("?")]
+    return " ".join(kept) if kept else text
+
+
+def pointed_index(text: str) -> int | None:
+    """The position an ordinal points at ("the first one", "두번째", "2번"), or None."""
+    for pattern, index in lexicon().ordinals:
+        if pattern.search(text):
+            return index
+    return None
+
+
+def pick_residue(sentence: str) -> str:
+    lex = lexicon()
+    rest = remove_duration(sentence)
+    for pattern, _ in lex.ordinals:
+        rest = pattern.sub(" ", rest)
+    rest = lex.patterns["pick_words"].sub(" ", rest)
+    return rest
+
+
+def pick_only(sentence: str) -> bool:
+    """A sentence that only points at an option ("i'd start with the first one i think", "제가 말한 2번이요")."""
+    return pointed_index(sentence) is not None and substance(pick_residue(sentence)) <= 6
+
+
+def said_action(text: str) -> tuple[str, int | None]:
+    """What the person said they will do, without what leads into it: a pick ("두번째요."), a remark
+    ("아니 제가 하고 싶은거 말한거예요."), a "no," or a question; and the option they pointed at, if any."""
+    lex = lexicon()
+    index: int | None = None
+    parts = _sentences(drop_questions(text))
+    kept: list[str] = []
+    for sentence in parts:
+        if pick_only(sentence):
+            index = pointed_index(sentence) if index is None else index
+            continue
+        while True:
+            m = lex.patterns["lead_in"].match(sentence)
+            if not m or not m.group(0):
+                break
+            if m.end() >= len(sentence.rstrip(" .,!~")):
+                sentence = ""
+                break
+            lead = m.group(0)
+            if index is None and pointed_index(lead) is not None:
+                index = pointed_index(lead)
+            sentence = sentence[m.end() :]
+        if substance(sentence) < 4:
+            continue  # "no." / "네." / "ok so."
+        kept.append(sentence)
+    if len(kept) > 1:
+        kept = [s for s in kept if not lex.has("remark", s)] or kept
+    return " ".join(kept).strip(), index

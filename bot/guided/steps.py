@@ -13,7 +13,7 @@ from ..models import Stage
 from . import card as cards
 from . import flow
 from .lexicon import FRAGMENT_CHARS, HANGUL, clauses, first_clause, lexicon, overlap, said, substance, trim
-from .parsing import chosen_text, parse_duration, split_options, where_by_tenure
+from .parsing import chosen_text, drop_questions, parse_duration, pick_residue, pointed_index, remove_duration, said_action, split_options, where_by_tenure
 from .progress import Suggestion, Tentative
 from .understanding import Intent, where_by_words
 
@@ -283,7 +283,7 @@ def start_design(t: Turn, new_card: bool = False) -> None:
 def pick_options(t: Turn) -> list[str]:
     shown = [trim(o, 60) for o in t.p.options]
     if t.p.suggestion is not None:
-        shown.append(trim(t.p.suggestion.action, 80))
+        shown.append(trim(drop_questions(t.p.suggestion.action), 80))  # a question said with a "next" is not part of it
     else:
         shown.append(t.choice("idea"))
     return shown
@@ -328,22 +328,64 @@ def disagree(t: Turn) -> None:
     t.ask("design_pick", index=1)
 
 
+def _is_action(text: str) -> bool:
+    """Something to do, said with enough words to be more than a pick ("2주 동안 매일 … 올릴게요")."""
+    return bool(text) and cards.plausible_action(text) and substance(remove_duration(text)) >= 12
+
+
+def _shares_words(a: str, b: str) -> bool:
+    """Whether two phrasings name the same thing: a word in common (a Korean word by its first two syllables)."""
+    def keys(text: str) -> set[str]:
+        out = set()
+        for w in re.findall(r"[A-Za-z']+|[가-힣]+", text.lower()):
+            if HANGUL.search(w):
+                if len(w) >= 2:
+                    out.add(w[:2])
+            elif len(w) >= 4:
+                out.add(w.rstrip("s"))
+        return out
+
+    return bool(keys(a) & keys(b))
+
+
+def _pointed(t: Turn, index: int, listed: list[str]) -> tuple[str, Suggestion | None] | None:
+    """What "the first one" / "두번째" names: among the options just listed in the same message, or
+    else among the person's earlier options and the coach's idea."""
+    if len(listed) >= 2:
+        return listed[index % len(listed)], None
+    count = len(t.p.options) + (t.p.suggestion is not None)
+    return _picked(t, index % count) if count else None
+
+
 def on_design_options(t: Turn) -> None:
     if t.u is not None and t.u.intent is Intent.PICK and (t.p.options or t.p.suggestion):
         on_design_pick(t)
         return
     lex = lexicon()
-    options, choice = split_options(t.msg)
+    # "두번째요. …", "아니 제가 하고 싶은거 말한거예요. …", "…. i'd start with the first one i think":
+    # the lead-in and the pick are not the action; the pick names one of the options.
+    text, index = said_action(t.msg)
+    options, choice = split_options(text)
     options = [o for o in options if not (lex.has("ask_suggestion", o) or lex.has("affirmative", o))]
-    if choice and cards.plausible_action(chosen_text(choice)):
+    described = chosen_text(choice) if choice else ""
+    if index is not None and not _is_action(described) and not (len(options) == 1 and _is_action(options[0])):
+        picked = _pointed(t, index, options)
+        if picked is not None:
+            if len(options) >= 2:
+                t.p.options = options
+            set_action(t, picked[0], picked[1], days=parse_duration(t.msg))
+            return
+    if choice and cards.plausible_action(described):
         t.p.options = options
-        set_action(t, chosen_text(choice))
+        set_action(t, described)
     elif len(options) >= 2:
         t.p.options = options
         t.reflect("options", count=len(options), options=", ".join(f"“{trim(o, 40)}”" for o in options))
         t.ask("design_pick")
-    elif cards.plausible_action(options[0] if options else t.msg):
-        set_action(t, options[0] if options else t.msg)
+    elif options and cards.plausible_action(options[0]):
+        set_action(t, options[0])
+    elif not options and text and cards.plausible_action(text):
+        set_action(t, text)
     else:
         t.ask("design_concrete")
 
@@ -359,31 +401,34 @@ def _picked(t: Turn, index: int) -> tuple[str, Suggestion | None] | None:
 
 def on_design_pick(t: Turn) -> None:
     u, lex = t.u, lexicon()
+    text, index = said_action(t.msg)
+    _, choice = split_options(text)
+    described = chosen_text(choice or text)
     if u is not None and u.intent is Intent.PICK and u.pick is not None:
         picked = _picked(t, u.pick)
         if picked is None:
             offer_suggestion(t)
             return
         action, chosen = picked
-        days = parse_duration(t.msg)
-        set_action(t, action, chosen, days=days)
+        if _is_action(described) and (_shares_words(described, action) or lex.has("choice", described) or lex.has("i_will", described)):
+            action, chosen = described, None  # "2번이요. 2주 동안 매일 … 올릴게요": their own words for it
+        set_action(t, action, chosen, days=parse_duration(t.msg))
         return
     refers = lex.has("refers_suggestion", t.msg) or (u is not None and u.intent is Intent.PICK and u.pick is None)
-    if t.p.suggestion is not None and (refers or (u is not None and u.intent is Intent.YES)):
+    if t.p.suggestion is not None and (refers or (u is not None and u.intent is Intent.YES and not _is_action(described))):
         set_action(t, t.p.suggestion.action, t.p.suggestion, days=parse_duration(t.msg))
         return
-    if u is not None and u.intent is Intent.NO:
+    if u is not None and u.intent is Intent.NO and not _is_action(described):
         t.ask("design_pick", index=1)
         return
-    _, choice = split_options(t.msg)
-    described = chosen_text(choice or t.msg)
-    for pattern, index in lex.ordinals:  # "the second, for 10 days"
-        if pattern.search(t.msg) and substance(pattern.sub("", described)) < 30:
-            picked = _picked(t, index % max(1, len(t.p.options) + (t.p.suggestion is not None)))
-            if picked is not None:
-                set_action(t, picked[0], picked[1], days=parse_duration(t.msg))
-                return
-    if cards.plausible_action(described):
+    if index is None and pointed_index(text) is not None and substance(remove_duration(pick_residue(text))) < 15:
+        index = pointed_index(text)  # "the second one but for 10 days"
+    if index is not None and not _is_action(described):
+        picked = _pointed(t, index, [])
+        if picked is not None:
+            set_action(t, picked[0], picked[1], days=parse_duration(t.msg))
+            return
+    if described and cards.plausible_action(described):
         set_action(t, described)
     else:
         t.ask("design_concrete")
@@ -440,6 +485,15 @@ def correct_card(t: Turn) -> None:
         else:
             t.ask_again(back=True)
         return
+    from .card_steps import ASKS
+
+    if row is not None and row.name in ASKS and card.status != "running":
+        _, changes = cards.field_changes(t.msg)
+        if any(name not in ASKS[row.name] for name, _ in changes):
+            # "the title should be X. I expect art directors to reply": the change, and the answer beside it.
+            row.handle(t)
+            return
+    before = card.model_dump()
     changed = cards.correction(card, t.msg, t.state.language, t.today())
     if changed is None and row is not None and substance(t.msg) >= 40 and row.name != "running":
         row.handle(t)  # it only sounded like a change ("one call instead of two"): it answers the question
@@ -448,7 +502,8 @@ def correct_card(t: Turn) -> None:
         t.parts.append(t.text("ask.card_which"))
         t.ask_again(back=True)
         return
-    t.show_card("say.card_changed")
+    # "Changed" only when something did; a field set to what it already was shows the card as it is.
+    t.show_card("say.card_changed" if card.model_dump() != before else "say.card_intro")
     if card.status == "running":
         t.ask("running")
     elif row is not None and row.card and row.needed is not None and not row.needed(t) and row.name != "card_confidence":
