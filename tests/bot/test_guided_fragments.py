@@ -6,20 +6,9 @@ words ("one sec", "잠시만요") are still not stored as strengths."""
 from __future__ import annotations
 
 import pytest
+from guided_support import at_strengths
 
-START = {
-    "en": ["I feel stuck at work", "I copy my manager's playbook", "I'm past the base"],
-    "ko": ["회사에서 성장이 멈춘 것 같아요", "팀장님 방식을 그대로 따라 하고 있어요", "기반은 갖춰졌어요"],
-}
 CHECK_BACK = {"en": "did I get that right?", "ko": "제가 맞게 이해했나요?"}
-
-
-def _at_strengths(make_coach, language: str, sid: str):
-    coach = make_coach()
-    for message in START[language]:
-        coach.ask(message, sid)
-    assert coach.state(sid).guided.step == "strengths_clue"
-    return coach
 
 
 @pytest.mark.parametrize(
@@ -28,7 +17,7 @@ def _at_strengths(make_coach, language: str, sid: str):
      ("ko", "요리."), ("ko", "그림"), ("ko", "반죽 온도 맞추기."), ("ko", "코드 리뷰요"), ("ko", "기타 치기")],
 )
 def test_a_bare_fragment_is_taken_as_a_strength_and_checked_back(make_coach, language, fragment) -> None:
-    coach = _at_strengths(make_coach, language, "frag")
+    coach = at_strengths(make_coach, language, "frag")
     reply = coach.ask(fragment, "frag")
     state = coach.state("frag")
     assert CHECK_BACK[language] in reply.text or [s.name for s in state.strengths], reply.text
@@ -38,7 +27,7 @@ def test_a_bare_fragment_is_taken_as_a_strength_and_checked_back(make_coach, lan
 @pytest.mark.parametrize(("language", "aside"), [("en", "one sec"), ("en", "sorry, had to step out"), ("en", "brb"),
                                                  ("ko", "잠시만요"), ("ko", "잠깐 화장실 다녀왔어요"), ("ko", "알았어요")])
 def test_an_aside_is_not_a_strength(make_coach, language, aside) -> None:
-    coach = _at_strengths(make_coach, language, "aside")
+    coach = at_strengths(make_coach, language, "aside")
     reply = coach.ask(aside, "aside")
     state = coach.state("aside")
     assert not state.strengths and state.guided.step == "strengths_clue", reply.text

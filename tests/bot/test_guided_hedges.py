@@ -8,13 +8,10 @@ question came again; "빨리 배운거.. 칼질? 손질은 금방 늘었음" was
 from __future__ import annotations
 
 import pytest
+from guided_support import at_strengths
 
 from bot.guided.understanding import is_question
 
-START = {
-    "en": ["I feel stuck at work", "I copy my manager's playbook", "I'm past the base"],
-    "ko": ["회사에서 성장이 멈춘 것 같아요", "팀장님 방식을 그대로 따라 하고 있어요", "기반은 갖춰졌어요"],
-}
 THERAPY = ("therapy", "치료")
 
 
@@ -51,9 +48,7 @@ def test_a_question_is_still_a_question(text) -> None:
     ("en", "spreadsheets? honestly I love untangling a messy one, my team hates them", "untangling"),
 ])
 def test_a_hedged_answer_to_a_clue_is_taken_as_an_answer(make_coach, language, answer, kept) -> None:
-    coach = make_coach()
-    for message in START[language]:
-        coach.ask(message, "hedge")
+    coach = at_strengths(make_coach, language, "hedge")
     reply = coach.ask(answer, "hedge")
     state = coach.state("hedge")
     assert not any(word in reply.text for word in THERAPY), reply.text
@@ -67,9 +62,7 @@ def test_a_hedged_answer_to_a_clue_is_taken_as_an_answer(make_coach, language, a
     ("en", "people come to me when the build breaks, I kind of like it", "come to you for"),
 ])
 def test_a_clue_answered_in_passing_is_not_asked_next(make_coach, language, answer, not_again) -> None:
-    coach = make_coach()
-    for message in START[language]:
-        coach.ask(message, "passing")
+    coach = at_strengths(make_coach, language, "passing")
     reply = coach.ask(answer, "passing")
     assert not_again not in reply.text, reply.text
 
@@ -82,9 +75,7 @@ def test_a_clue_answered_in_passing_is_not_asked_next(make_coach, language, answ
 ])
 def test_a_complaint_about_being_asked_again_is_not_stored(make_coach, language, before, complaint, kept) -> None:
     # "아까 말했잖아요 ㅠ 행정법 판례요" and "wait didnt i kinda just answer that" had been stored as strengths.
-    coach = make_coach()
-    for message in START[language]:
-        coach.ask(message, "again")
+    coach = at_strengths(make_coach, language, "again")
     coach.ask(before, "again")
     coach.ask(complaint, "again")
     names = [s.name for s in coach.state("again").strengths]
@@ -100,9 +91,7 @@ def test_a_complaint_about_being_asked_again_is_not_stored(make_coach, language,
     ("ko", "음 어떤 거요? 예를 들면요?"),
 ])
 def test_asked_for_an_example_the_coach_gives_one_for_its_question(make_coach, language, asked) -> None:
-    coach = make_coach()
-    for message in START[language]:
-        coach.ask(message, "example")
+    coach = at_strengths(make_coach, language, "example")
     reply = coach.ask(asked, "example")
     assert load_example(language, "strengths_clue") in reply.text, reply.text
     assert not coach.state("example").strengths
@@ -116,9 +105,7 @@ def load_example(language: str, step: str) -> str:
 
 def test_not_knowing_one_part_keeps_the_parts_that_were_said(make_coach) -> None:
     # "서류일. 세금 이런거 진짜 싫음. 너무 많이 쓰는건.. 모르겠네" had drawn "괜찮아요. 다른 방식으로 물어볼게요."
-    coach = make_coach()
-    for message in [*START["ko"], "새벽시장 가는 거 좋아해요", "칼질은 금방 늘었어요"]:
-        coach.ask(message, "part")
+    coach = at_strengths(make_coach, "ko", "part", "새벽시장 가는 거 좋아해요", "칼질은 금방 늘었어요")
     assert coach.state("part").guided.step == "strengths_drain"
     coach.ask("서류일. 세금 이런거 진짜 싫음. 너무 많이 쓰는건.. 모르겠네 고집?", "part")
     drains = [s.name for s in coach.state("part").strengths if s.kind == "drain"]
@@ -155,9 +142,7 @@ def test_past_the_base_said_in_other_words(said, where) -> None:
 ])
 def test_a_denial_takes_back_what_was_just_noted(make_coach, language, noted, denial) -> None:
     # "아니 그게 강점이란 게 아니고요" had itself been stored as a strength, beside the one it denied.
-    coach = make_coach()
-    for message in START[language]:
-        coach.ask(message, "deny")
+    coach = at_strengths(make_coach, language, "deny")
     first = coach.ask(noted, "deny")
     reply = coach.ask(denial, "deny")
     state = coach.state("deny")

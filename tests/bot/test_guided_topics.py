@@ -5,13 +5,10 @@ if it were an answer. Each is asked mid-flow, and the pending question comes bac
 from __future__ import annotations
 
 import pytest
+from guided_support import at_strengths
 
 from bot.words import load
 
-START = {
-    "en": ["I feel stuck at work", "I copy my manager's playbook", "I'm past the base"],
-    "ko": ["회사에서 성장이 멈춘 것 같아요", "팀장님 방식을 그대로 따라 하고 있어요", "기반은 갖춰졌어요"],
-}
 
 
 @pytest.mark.parametrize(("language", "question", "topic"), [
@@ -27,9 +24,7 @@ START = {
     ("ko", "이거 심리 상담 같은 거예요?", "therapy"),
 ])
 def test_a_question_mid_flow_gets_its_own_answer_and_the_flow_goes_on(make_coach, language, question, topic) -> None:
-    coach = make_coach()
-    for message in START[language]:
-        coach.ask(message, "topic")
+    coach = at_strengths(make_coach, language, "topic")
     pending = coach.state("topic").guided.step
     reply = coach.ask(question, "topic")
     answers = load("guided_answers")

@@ -1,0 +1,20 @@
+"""The guided coach brought to its first strengths question, in either language (shared by the
+tests of what people say there)."""
+
+from __future__ import annotations
+
+START = {
+    "en": ["I feel stuck at work", "I copy my manager's playbook", "I'm past the base"],
+    "ko": ["회사에서 성장이 멈춘 것 같아요", "팀장님 방식을 그대로 따라 하고 있어요", "기반은 갖춰졌어요"],
+}
+
+
+def at_strengths(make_coach, language: str, sid: str, *more: str):
+    """A new coach whose session `sid` has answered the opening questions (and `more` after them)."""
+    coach = make_coach()
+    for message in START[language]:
+        coach.ask(message, sid)
+    assert coach.state(sid).guided.step == "strengths_clue"
+    for message in more:
+        coach.ask(message, sid)
+    return coach
