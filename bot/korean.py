@@ -25,7 +25,21 @@ TOKENS = re.compile("|".join(re.escape(t) for t in sorted(_FORMS, key=len, rever
 _SKIP = "”“\"'’‘)]}」』>*_ "
 # How digits end when read in Sino-Korean: 영 일 이 삼 사 오 육 칠 팔 구.
 _DIGIT = {"0": "c", "1": "l", "2": "v", "3": "c", "4": "v", "5": "v", "6": "c", "7": "l", "8": "l", "9": "v"}
-_RIEUL = 8  # index of ㄹ among the final consonants
+RIEUL = 8  # index of ㄹ among the 28 finals of a Hangul syllable
+
+
+def syllable_parts(ch: str) -> tuple[int, int, int] | None:
+    """(initial, medial, final) indices of a Hangul syllable ("한" -> (18, 0, 4)); None for anything else."""
+    if not ("\uac00" <= ch <= "\ud7a3"):
+        return None
+    code = ord(ch) - 0xAC00
+    return code // 588, (code % 588) // 28, code % 28
+
+
+def with_final(ch: str, final: int) -> str:
+    """The syllable `ch` with another final ("릴", 0 -> "리")."""
+    initial, medial, _ = syllable_parts(ch) or (0, 0, 0)
+    return chr(0xAC00 + initial * 588 + medial * 28 + final)
 
 
 def _ending(before: str) -> str:
@@ -34,9 +48,9 @@ def _ending(before: str) -> str:
     if not text:
         return "v"
     last = text[-1]
-    if "\uac00" <= last <= "\ud7a3":
-        final = (ord(last) - 0xAC00) % 28
-        return "v" if final == 0 else "l" if final == _RIEUL else "c"
+    parts = syllable_parts(last)
+    if parts is not None:
+        return "v" if parts[2] == 0 else "l" if parts[2] == RIEUL else "c"
     if last.isdigit():
         return _DIGIT.get(last, "v")
     if last.isascii() and last.isalpha():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..korean import RIEUL, syllable_parts, with_final
 from .lexicon import lexicon, substance
 from .lexicon import sentences as _sentences
 
@@ -216,13 +217,13 @@ def nominalized(core: str) -> tuple[str, bool]:
         if pattern.search(core):
             return pattern.sub(replacement, core, count=1), True
     m = re.search(r"([가-힣])게요$", core)
-    if m and _final(m.group(1)) == _RIEUL:
+    if m and (syllable_parts(m.group(1)) or (0, 0, -1))[2] == RIEUL:
         # "올릴게요", "설명해줄게요", "만들게요": the ㄹ of the future goes, unless the stem has it.
         syllable = m.group(1)
         if syllable in _RIEUL_STEMS:
             noun = core[: m.end(1)] + "기"
         else:
-            noun = core[: m.start(1)] + _with_final(syllable, 0) + "기"
+            noun = core[: m.start(1)] + with_final(syllable, 0) + "기"
         # "바꿔보기" -> "바꿔 보기": a helping verb after an -아/-어 form is written apart.
         noun = re.sub(r"(?<=[가-힣])(?=(?:보기|주기)$)", lambda x: " " if _connective(noun[x.start() - 1]) else "", noun)
         return noun, True
@@ -232,30 +233,16 @@ def nominalized(core: str) -> tuple[str, bool]:
     return core, False
 
 
-_RIEUL = 8  # the final ㄹ among the 28 finals of a Hangul syllable
 # Verbs whose stem ends in ㄹ keep it before 기 ("만들게요" -> "만들기", "팔게요" -> "팔기"); "갈게요" is 가기.
 _RIEUL_STEMS = frozenset("들팔걸놀살열밀풀벌빌알울졸끌")
 
 
-def _parts(ch: str) -> tuple[int, int, int]:
-    code = ord(ch) - 0xAC00
-    return code // 588, (code % 588) // 28, code % 28
-
-
-def _final(ch: str) -> int:
-    return _parts(ch)[2] if "가" <= ch <= "힣" else -1
-
-
-def _with_final(ch: str, final: int) -> str:
-    initial, medial, _ = _parts(ch)
-    return chr(0xAC00 + initial * 588 + medial * 28 + final)
-
-
 def _connective(ch: str) -> bool:
     """Whether a syllable can end an -아/-어 form (해, 바꿔, 올려, 읽어, 가, 봐)."""
-    if not ("가" <= ch <= "힣"):
+    parts = syllable_parts(ch)
+    if parts is None:
         return False
-    _, medial, final = _parts(ch)
+    _, medial, final = parts
     return final == 0 and medial in (0, 1, 4, 6, 9, 10, 14)  # ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ
 
 
@@ -270,7 +257,7 @@ def plain_verb(noun: str) -> str:
     if ch in "어아" and head and "가" <= head[-1] <= "힣":
         # "물어 보기" (묻다), "들어 보기" (듣다), "걸어 보기" (걷다): irregular stems stay as said.
         return noun if head[-1] in "물들걸실" else head + "기"
-    initial, medial, final = _parts(ch)
+    initial, medial, final = syllable_parts(ch) or (0, 0, 0)  # ch is a Hangul syllable (matched by [가-힣])
     if final:
         return noun
     plain = {14: 13, 9: 8, 6: 20, 10: 11, 4: 18}.get(medial)  # ㅝ->ㅜ ㅘ->ㅗ ㅕ->ㅣ ㅙ->ㅚ ㅓ->ㅡ

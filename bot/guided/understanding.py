@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 from ..words import load
+from ..korean import syllable_parts
 from .lexicon import lexicon, said, substance
 from .progress import Where
 
@@ -211,11 +212,9 @@ def _ko_asks(sentence: str) -> bool:
     for m in _KO_ASKS.finditer(sentence):
         if sentence[m.start()] != "요":
             return True
-        before = sentence[m.start() - 1] if m.start() else ""
-        if "\uac00" <= before <= "\ud7a3":
-            code = ord(before) - 0xAC00
-            if code % 28 == 0 and (code // 28) % 21 in _VERB_VOWELS:
-                return True
+        parts = syllable_parts(sentence[m.start() - 1]) if m.start() else None
+        if parts is not None and parts[2] == 0 and parts[1] in _VERB_VOWELS:
+            return True
     return False
 _WH = re.compile(r"\b(?:what|why|how|who|where|when|which)\b|왜|어떻게|언제|어디|누가|누구|무슨|몇|얼마|뭔|뭘|뭐(?:가|를|예요|야|지|죠|에요)", re.I)
 # A guess said with a "?" ("모르겠음 초반인듯?", "early I guess?", "maybe a 6?"): an answer, hedged.
