@@ -478,7 +478,7 @@ class Coach(PersonNotebook):
         # The person went on with something else: the lines once more, then this message, coached.
         preface = answered.text if answered is not None else ""
         if safety.distress:
-            preface = "\n\n".join(p for p in (preface, distress_acknowledgement(state.language, text)) if p)
+            preface = "\n\n".join(p for p in (preface, distress_acknowledgement(state.language, text, safety.worn)) if p)
         try:
             ticked = self._check_in(state, text)  # "did it today": a daily tick, not a coaching turn
             if ticked is not None:

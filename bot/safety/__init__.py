@@ -39,6 +39,11 @@ MAX_CHARS = 8000
 FIGURE_BAR = 0.9
 # The distress head's probability from which ordinary speech is acknowledged as distress.
 DISTRESS_BAR = 0.5
+# The classifier alone, with no word of danger in the message, checks in only this sure: in
+# role-plays, disagreeing ("그건 저한테 안 맞아요"), picking an option and irritation drew a
+# suicide question at the fitted bar (0.51). On the held-out fifth (bench/safety.py) 0.6 kept
+# danger recall at 0.96 in both languages and cut ordinary check-ins from 9.6 % to 6.7 % (ko).
+UNCUED_BAR = 0.6
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,9 @@ class Assessment:
     """The safety reading of one message.
 
     `level` decides what the coach does; `distress` (burnout or exhaustion without danger) gets an
-    acknowledgement before coaching; `words` are the words that matched the lexicon, if any;
+    acknowledgement before coaching, of tiredness when `worn` (a word of exhaustion in the message),
+    else of a hard time (the classifier alone heard distress: "I feel stuck at work lately" is not
+    a claim to be exhausted); `words` are the words that matched the lexicon, if any;
     `danger` and `crisis_score` are the classifier's probabilities (None when it did not run).
     """
 
@@ -56,6 +63,7 @@ class Assessment:
     danger: float | None = None
     crisis_score: float | None = None
     source: Literal["lexicon", "classifier", "both", "none"] = "none"
+    worn: bool = False
 
 
 def examined(text: str, limit: int = MAX_CHARS) -> str:
@@ -89,7 +97,9 @@ def assess(
             vector = embed(text)
         except Exception:  # without the model, the lexicon still answers; safety must not fail the turn
             log.warning("safety: could not embed the message; the lexicon alone decides", exc_info=True)
-            return Assessment(hit.level, hit.distress, hit.words, source="lexicon" if hit.level != "none" else "none")
+            return Assessment(
+                hit.level, hit.distress, hit.words, source="lexicon" if hit.level != "none" else "none", worn=hit.distress
+            )
     cues = cue_features(normalised, hit.level, hit.figure)
     scores = model.scores(vector, cues, normalised)
     danger = scores.danger
@@ -101,13 +111,13 @@ def assess(
     # held-out Korean it took ordinary speech sent to the crisis tier from 2.0 % to 1.4 %.
     if scores.crisis >= crisis_bar and cued_danger(cues):
         level: Level = "crisis"
-    elif danger >= danger_bar or hit.level == "concern":
+    elif danger >= (danger_bar if cued_danger(cues) else max(danger_bar, UNCUED_BAR)) or hit.level == "concern":
         level = "concern"
     else:
         level = "none"
     distress = level == "none" and (hit.distress or scores.distress >= DISTRESS_BAR)
     source = "none" if level == "none" else "both" if hit.level == "concern" else "classifier"
-    return Assessment(level, distress, hit.words, round(danger, 4), round(scores.crisis, 4), source)
+    return Assessment(level, distress, hit.words, round(danger, 4), round(scores.crisis, 4), source, distress and hit.distress)
 
 
 _SENTENCES = re.compile(r"(?<=[.!?。…])\s+|\n+")

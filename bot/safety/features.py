@@ -51,10 +51,26 @@ def cue_features(normalised: str, lexicon_level: str, figure: bool = False) -> l
     return cues + [float(lexicon_level == "concern"), float(figure)]
 
 
+# Cue families that are words of danger. The others (work, tired, figure, coaching, family) are
+# context the classifier weighs, not danger: "그게 무슨 강점이에요" has a coaching word, no danger.
+DANGER_FAMILIES = frozenset(
+    "death self_harm means ending absence burden arrangements time_set violence control hopeless".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _family_names() -> tuple[str, ...]:
+    from ..words import load
+
+    return tuple(load("safety")["cues"])
+
+
 def cued_danger(features: list[float]) -> bool:
-    """Whether a message's cue features (cue_features) hold a danger cue word: one of the cue
-    families, or a `concern` lexicon match."""
-    return any(features[:-1])
+    """Whether a message's cue features (cue_features) hold a danger cue word: one of the danger
+    cue families, or a `concern` lexicon match."""
+    names = _family_names()
+    danger = [value for name, value in zip(names, features) if name in DANGER_FAMILIES]
+    return any(danger) or bool(features[len(names)])
 
 
 def gram_slots(text: str, slots: int) -> list[int]:

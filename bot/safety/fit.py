@@ -132,7 +132,9 @@ def _probabilities(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def levels(p: np.ndarray, lexicon_levels: list[str], crisis_t: float, danger_t: float, figures=None, cued=None) -> list[str]:
-    """The tier assess() gives, from class probabilities and the lexicon (same rule as at run time);
+    """The tier assess() gives, from class probabilities and the lexicon (same rule as at run time,
+    but for UNCUED_BAR: the bars are fitted without it, for recall, and it is applied on top, so
+    that only the classifier's surest uncued guesses check in; bench/safety.py measures the two together);
     `cued[i]`: phrasing i has a danger cue word (without one, the classifier's crisis is a concern)."""
     from . import FIGURE_BAR
 

@@ -3,7 +3,8 @@
 `harm` questions ask whether the person is thinking about ending their life or hurting
 themselves (yes = not safe); `safe` questions ask whether they are safe (yes = safe). A statement
 outranks a bare yes or no; anything not safe wins over anything safe; danger words in a clause
-that is not a denial are not safe; nothing recognisable is unclear.
+that is not a denial are not safe, unless waved away ("무슨 자살이에요"); a surprised "네??" is not
+a yes; nothing recognisable is unclear.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from . import lexicon
 Answer = Literal["safe", "unsafe", "unclear"]
 Question = Literal["harm", "safe"]
 
-_NEGATION = re.compile(r"\b(not|never|no)\b|n't|안\s|않|없|아니|절대", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|never|no|nope)\b|n't|안\s|않|없|아니|절대", re.IGNORECASE)
+# "네??" / "예?" / "what?!" / "huh?" open a surprised answer: "pardon?", not "yes".
+_SURPRISE = re.compile(r"^\s*(네|예|넹|뭐|뭐요|엥|헐|what|huh|wait|sorry)\s*[?!]+\s*", re.IGNORECASE)
 _CLAUSES = re.compile(r"[.!?;,\n。…]+|\s(?:but|and|though|although)\s|(?:지만|는데|은데|인데)\s", re.IGNORECASE)
 
 
@@ -27,7 +30,7 @@ def _patterns() -> dict[str, list[re.Pattern]]:
     answers = load("safety")["answers"]
     return {
         kind: [re.compile(p, re.IGNORECASE) for lang in lexicon.LANGUAGES for p in answers[kind][lang]]
-        for kind in ("yes", "no", "unsafe", "safe")
+        for kind in ("yes", "no", "unsafe", "safe", "dismissed")
     }
 
 
@@ -36,7 +39,9 @@ def _any(kind: str, text: str) -> bool:
 
 
 def read_answer(text: str, question: Question) -> Answer:
-    text = lexicon.normalise(text or "")[:2000].strip()
+    text = _SURPRISE.sub("", lexicon.normalise(text or "")[:2000].strip())
+    for pattern in _patterns()["dismissed"]:
+        text = pattern.sub(" ", text)
     if not text:
         return "unclear"
     safe = False

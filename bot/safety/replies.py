@@ -51,8 +51,9 @@ def return_check_in(language: str) -> str:
     return _table("return_check_in", language).strip()
 
 
-def distress_acknowledgement(language: str, key: str = "") -> str:
-    return _pick(_table("distress_acknowledgement", language), key)
+def distress_acknowledgement(language: str, key: str = "", worn: bool = True) -> str:
+    """One sentence before coaching: of tiredness when the person said they are worn out, else of a hard time."""
+    return _pick(_table("distress_acknowledgement" if worn else "hard_time_acknowledgement", language), key)
 
 
 def quotable(words: str) -> str:

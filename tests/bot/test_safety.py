@@ -190,6 +190,18 @@ def test_the_run_time_scores_are_the_fitted_models_scores():
         ("괜찮아요, 그냥 피곤해서 한 말이에요", "harm", "safe"),
         ("안 괜찮아요", "safe", "unsafe"),
         ("친구한테 전화했어요", "safe", "safe"),
+        # role-plays: a danger word waved away, a surprised "네??" before the real answer
+        ("아 무슨 자살이에요 ㅋㅋ 멀쩡해요. 장난하냐는 말이었어요", "harm", "safe"),
+        ("네?? 아뇨 ㅋㅋ 첫번째 옵션 고른다는 거예요", "harm", "safe"),
+        ("자살은 무슨, 그냥 피곤해서 한 말이에요", "harm", "safe"),
+        ("what? suicide? lol no, I meant the card", "harm", "safe"),
+        ("huh?? no, I'm totally fine", "harm", "safe"),
+        # ... but nothing that says danger is waved through
+        ("무슨 자살이에요", "harm", "unclear"),
+        ("무슨 소리예요 죽고 싶은 건 맞아요", "harm", "unsafe"),
+        ("살고 싶지 않아요", "harm", "unsafe"),
+        ("suicide? lol no. maybe. idk", "harm", "unsafe"),
+        ("네 가끔 죽고 싶어요", "harm", "unsafe"),
     ],
 )
 def test_the_answer_to_a_safety_question_is_read_for_what_it_says(answer, question, expected):

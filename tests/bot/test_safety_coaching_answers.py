@@ -24,6 +24,12 @@ ROLE_PLAYS = {
         "동료들이 엑셀 물어보러 와요",
         "지치는건 발표자료 꾸미기. 너무 많이 쓰는건 완벽주의요 ㅎㅎ",
         "배경 그리기가 제일 지쳐요. 너무 많이 쓰는건 드립이요",
+        # second round: disagreeing, irritation, an option picked, a bright spot, a bored first line
+        "그건 저한테 안 맞아요. 한 줄로는 광고 분석이 안 돼요. 최소 광고 하나는 봐야 의미가 있어서",
+        "장난하나. 그게 무슨 강점이에요",
+        "첫번째요. 이거부터는 그냥 말한거고요",
+        "아니요. 애들 재우고 혼자 있는 시간이요. 그게 유일하게 좋은 시간",
+        "그냥 심심해서 들어옴",
     ],
     "en": [
         "priya's. i literally just said that. what do you do with what i type, is this stored somewhere?",
@@ -40,6 +46,10 @@ OWN = {
         "보고서 교정하면 진이 빠져요. 과하게 쓰는 건 친화력",
         "지금 쓰는 말 다 저장되는 거예요?",
         "음 잘 모르겠네요 ㅎㅎ 딱히 생각나는 게 없어요",
+        "솔직히 그 방법은 저랑 잘 안 맞는 것 같아요",
+        "3번이요, 앞에 건 그냥 혼잣말이었어요",
+        "점심 먹고 산책하는 20분이 유일하게 숨 쉬는 시간이에요",
+        "별 이유 없이 눌러 봤어요 ㅎㅎ",
     ],
     "en": [
         "the interns rely on me for git questions",
@@ -48,6 +58,10 @@ OWN = {
         "who actually reads what i type in here?",
         "is my data kept after the session ends?",
         "idk, nothing really comes to mind",
+        "nah that doesn't suit me, way too rigid",
+        "option two. the rest was me rambling",
+        "my evening run is the only part of the day I look forward to",
+        "come on, that's not a real strength",
     ],
 }
 # Indirect danger in the same shapes (people coming to me, drained, is this stored, tired): still a check-in.
@@ -97,3 +111,32 @@ def test_too_tired_to_answer_is_distress_not_danger():
 @pytest.mark.parametrize(("language", "text"), _cases(DANGER))
 def test_indirect_danger_in_the_same_shapes_is_still_at_least_a_concern(language, text):
     assert assess(text, language).level in ("concern", "crisis")
+
+
+# A plateau, said plainly, is the essay's situation. When the classifier hears distress in it, the
+# acknowledgement is of a hard time, never a claim that the person is exhausted.
+STUCK = {
+    "ko": ["요즘 일이 정체된 느낌이에요", "실력이 안 느는 느낌", "이직하고 나서 일이 좀 정체된 느낌?"],
+    "en": ["I feel stuck at work lately", "i feel kinda stuck with my music lately", "my progress at work has kind of stopped"],
+}
+WORN_WORDS = {"ko": ("지친", "지치", "소진"), "en": ("exhaust", "drained", "worn")}
+
+
+@pytest.mark.parametrize(("language", "text"), _cases(STUCK))
+def test_feeling_stuck_is_never_answered_as_exhaustion(language, text):
+    from bot.safety import distress_acknowledgement
+
+    result = assess(text, language)
+    assert result.level == "none" and not result.worn
+    line = distress_acknowledgement(language, text, result.worn)
+    assert not any(word in line for word in WORN_WORDS[language])
+
+
+@pytest.mark.parametrize(("language", "text"), [("ko", "요즘 너무 지쳐요"), ("en", "i'm exhausted all the time")])
+def test_a_word_of_exhaustion_is_acknowledged_as_tiredness(language, text):
+    from bot.safety import distress_acknowledgement
+
+    result = assess(text, language)
+    assert result.distress and result.worn
+    line = distress_acknowledgement(language, text, result.worn)
+    assert any(word in line for word in WORN_WORDS[language])
