@@ -171,7 +171,7 @@ def check_for(action: str, language: str, cadence: str | None = None) -> str:
     core, said_i_will = action_core(action)
     if is_korean(core):
         # "일주일에 3번" -> "이번 주에 3번 …", "월수금에만" -> "이번 주에 월수금에 …"
-        core = re.sub(r"(?:일주일|한 주|주)에 ?((?:한|두|세|네|다섯|[1-7]) ?(?:번|회))", r"\1", core)
+        core = re.sub(r"(?:(?:일주일|한 주|주)에 ?|(?<![가-힣])주 ?)((?:한|두|세|네|다섯|[1-7]) ?(?:번|회))", r"\1", core)
         core = re.sub(r"(?<=[월화수목금토일])((?:요일)?)(?:마다|에만)", r"\1에", core)
     core = " ".join(lexicon().patterns["frequency"].sub("", core).split())  # "twice a week" is the cadence's to say
     cadence = cadence or ("weekly" if weekly(action) else "daily")
@@ -213,6 +213,8 @@ def plausible_action(text: str) -> bool:
     text = clean(text)
     if lexicon().has("to_coach", text):
         return False  # "can you make it a week instead" asks the coach for something
+    if lexicon().has("rejects", text) and not (lexicon().has("i_will", text) or lexicon().has("i_would", text)):
+        return False  # "that's not an idea, that's a mad lib": turning something down is nothing to do
     if lexicon().has("success_condition", text):
         return False  # "if they ask more questions in class, it worked" says what would show it, not what to do
     if lexicon().has("expectation", text) or re.search(r"것 같아요|것 같다|듯해요|\bI (?:expect|guess|bet)\b", text):
@@ -237,6 +239,9 @@ def set_duration(card: ExperimentCard, days: int, today: date, language: str) ->
 def set_frequency(card: ExperimentCard, how_often: str, language: str, today: date) -> None:
     """"일주일에 두 번만 할래요" on a daily action: its every-day words give way to the new rate
     (or the rate is added), and the check becomes a weekly one."""
+    weekdays = re.search(r"weekday|평일", how_often, re.I) is not None
+    if weekdays:  # "weekdays only" / "평일만": still a daily action, on five days of seven
+        how_often = "평일마다" if is_korean(card.action) else "on weekdays"
     body = clean(remove_duration(card.action))
     if _DAILY.search(body):
         body = _DAILY.sub(how_often, body, count=1)
@@ -248,7 +253,7 @@ def set_frequency(card: ExperimentCard, how_often: str, language: str, today: da
     card.action = action_text(body, card.duration_days, language) if card.duration_days else body
     if derived:
         card.title = title_for(card.action)
-    card.daily_check = check_for(card.action, language, "weekly")
+    card.daily_check = check_for(card.action, language, "daily" if weekdays else "weekly")
 
 
 def set_action(card: ExperimentCard, action: str, language: str, today: date, days: int | None = None) -> None:
@@ -385,6 +390,28 @@ def without_fields(text: str, names: tuple[str, ...]) -> str:
     return " ".join("".join(out).split())
 
 
+def _instead(value: str) -> str:
+    """The new value of a swap: "'A' 말고 'B'" -> B, "the doc rewriting, not the meetings thing" -> the
+    doc rewriting, "not A but B" -> B, "B instead of A" -> B."""
+    quotes = " '\"“”‘’"
+    ko = re.search(r"\s*말고\s+(.+)$", value)
+    if ko:
+        return ko.group(1).strip(quotes)
+    m = re.match(r"^not\s+.+?,?\s+but\s+(.+)$", value, re.I)
+    if m:
+        return m.group(1).strip(quotes)
+    m = re.match(r"^(.+?),?\s+(?:not|instead of|rather than)\s+(?:the\s+|my\s+)?\S.*$", value, re.I)
+    if m and substance(m.group(1)) >= 4:
+        return m.group(1).strip(quotes)
+    return value.strip(quotes)
+
+
+def after_fields(text: str) -> str:
+    """What follows the last labelled value ("smallest: one sketch. if crunch, then …" -> "if crunch, then …")."""
+    spans = _label_spans(text)
+    return text[spans[-1][3]:].strip(" .,;") if spans else ""
+
+
 def field_changes(text: str) -> tuple[str, list[tuple[str, str]]]:
     """What comes before any label, and the (field, value) pairs said with labels: "title should be
     'X' and the action is Y", "행동도요. 5일 동안 썰툰 2개 올리기로 바꿔줘요", "signal = replies"."""
@@ -397,7 +424,7 @@ def field_changes(text: str) -> tuple[str, list[tuple[str, str]]]:
         else:
             value = re.sub(r"(?:[,;]|\s)*(?:\b(?:and|also|then|plus|but|ok(?:ay)?|so|please)\b[\s,]*)*$", "", raw.strip(), flags=re.I)
             value = re.sub(r"\s+(?:please|instead|pls)\s*[.!]*$", "", value, flags=re.I)
-        value = clean(value).rstrip(" .,;!")
+        value = _instead(clean(value)).rstrip(" .,;!")
         if substance(value) >= 2 and not _COMPLAINT.match(value):
             changes.append((name, value))
     head = text[: spans[0][1]].strip() if spans else text.strip()

@@ -10,7 +10,8 @@ from ..models import Stage
 from . import card as cards
 from . import flow, review
 from .lexicon import lexicon, sentences, substance, trim
-from .parsing import (chosen_text, drop_questions, parse_duration, parse_score, remove_duration, said_action, split_hypothesis_reward,
+from .parsing import (chosen_text, drop_questions, parse_duration, parse_score, remove_duration, said_action, said_score,
+                      split_hypothesis_reward,
                       split_options, split_smallest_obstacle)
 from .steps import MIN_CONFIDENCE, next_card, start_design
 from .understanding import Intent
@@ -178,6 +179,12 @@ def on_smallest(t: Turn) -> None:
         smallest, obstacle = labelled.get("smallest_version", ""), labelled.get("obstacle_plan", "")
         if smallest and not obstacle:
             smallest, obstacle = split_smallest_obstacle(smallest)  # "가장 작은 버전: 한 컷만. 만약 …, …"
+        tail = cards.after_fields(t.msg)
+        if obstacle and not lexicon().has("if_then", obstacle) and lexicon().has("then_lead", tail):
+            set_plan(t, obstacle, tail)  # "obstacle is standup running long. then I do it after lunch"
+            obstacle = ""
+        elif not obstacle and lexicon().has("conditional", tail):
+            obstacle = tail  # "smallest: one sketch on paper. if deadline crunch, then …": the plan after the label
         if not smallest and answers_here(head):
             smallest, more = split_smallest_obstacle(head)
             obstacle = obstacle or more
@@ -202,14 +209,19 @@ def on_obstacle(t: Turn) -> None:
     next_card(t)
 
 
-def on_obstacle_then(t: Turn) -> None:
-    if took_changes(t):
-        return
-    condition = re.sub(r"^i(?=')|(?<=\s)i(?=['\s])", "I", t.p.obstacle)
-    response = re.sub(r"^(?:then|and then|그러면|그럼)\b[,\s]*", "", cards.clean(t.msg), flags=re.I).rstrip(".")  # "If …, then then …"
+def set_plan(t: Turn, condition: str, said: str) -> None:
+    """The if-then plan from the obstacle and what the person will do then."""
+    condition = re.sub(r"^i(?=')|(?<=\s)i(?=['\s])", "I", condition.rstrip(" ."))
+    response = re.sub(r"^(?:then|and then|그러면|그럼)\b[,\s]*", "", cards.clean(said), flags=re.I).rstrip(".")  # "If …, then then …"
     key = "card.obstacle_if" if lexicon().has("conditional", condition) else "card.obstacle"
     t.card().obstacle_plan = t.text(key, condition=condition, response=response)
     t.p.obstacle = ""
+
+
+def on_obstacle_then(t: Turn) -> None:
+    if took_changes(t):
+        return
+    set_plan(t, t.p.obstacle, t.msg)
     next_card(t)
 
 
@@ -217,7 +229,16 @@ def on_confidence(t: Turn) -> None:
     if took_changes(t):
         return
     card = t.card()
-    if substance(re.sub(r"\d+", "", t.msg)) >= 12 and not _EXPLICIT_SCORE.search(t.msg) and shrunk(t):
+    said, rest = said_score(t.msg)
+    if said is not None and substance(rest) >= 6:
+        # The rating with more: a reason ("6. mostly cause I'm scared nobody reads them") or changes
+        # ("one week instead of two, and weekdays only. then 8"). The changes go on the card; a
+        # reason is never the action. The rating is for the card as it now is.
+        t.msg = rest
+        if shrunk(t, restate=False):
+            t.say("say.card_now", action=card.action)
+        t.msg = str(said)
+    elif substance(re.sub(r"\d+", "", t.msg)) >= 12 and not _EXPLICIT_SCORE.search(t.msg) and shrunk(t):
         # "5일 동안 썰툰 1개 올릴게요" asked how sure: a smaller card (its "5" is no score); asked again.
         card.confidence = None
         t.say("say.card_now", action=card.action)
@@ -264,11 +285,12 @@ def smaller_amounts(action: str, said: str) -> str:
     return action
 
 
-def shrunk(t: Turn) -> bool:
+def shrunk(t: Turn, restate: bool = True) -> bool:
     """The person's smaller version put in place of the action (rewritten, never appended to): said
     whole ("5일 동안 썰툰 1개 올릴게요"), as a smaller amount ("썰툰 1개만", "10 minutes"), a lower rate,
     a shorter length, or as a labelled change; the title (when it was the action's), check and
-    hypothesis follow. True if the card changed."""
+    hypothesis follow; with `restate` False, only an "I will …" sentence is a new action (the
+    message also rated the card, and its other words are a reason). True if the card changed."""
     card, lex = t.card(), lexicon()
     before = card.model_dump()
     old_action, old_title = card.action, card.title
@@ -282,7 +304,8 @@ def shrunk(t: Turn) -> bool:
     described = chosen_text(choice) if choice else text
     restated = (
         not changes and cards.plausible_action(described) and substance(remove_duration(described)) >= 12
-        and (lex.has("i_will", described) or lex.has("i_would", described) or bool(choice) or not lex.has("shrink_talk", described))
+        and (lex.has("i_will", described) or lex.has("i_would", described)
+             or (restate and (bool(choice) or not lex.has("shrink_talk", described))))
     )
     if restated:
         cards.set_action(card, described, t.state.language, t.today(), days or card.duration_days)
@@ -353,6 +376,11 @@ def on_running(t: Turn) -> None:
     if lexicon().has("outcome", t.msg) and review.tells_outcome(t):
         # "ok so I did the thing for a week, went ok-ish, missed two days": how it went, told unasked.
         review.start(t, card, told=True)
+        return
+    if cards.field_changes(t.msg)[1]:
+        from .steps import correct_card
+
+        correct_card(t)  # "change the strength to: …", "강점 'A' 말고 'B'로 고쳐줘요": on the running card too
         return
     if t.u is not None and t.u.intent is Intent.PICK and t.u.pick == 1:
         t.show_card()

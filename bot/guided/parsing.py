@@ -105,6 +105,26 @@ def parse_score(text: str, low: int = 0, high: int = 10) -> int | None:
     return None
 
 
+# A rating said with more: "6. mostly cause I'm scared", "8 with 3 days", "7. 근데 …" (a number first,
+# not a count of something), "… then 8", "…. 그럼 8", "…, 7 I guess" (a number last), "7점", "8/10".
+_UNIT_AFTER = r"(?!\s*(?:[.,]\d|\d|days?|weeks?|months?|mins?|minutes?|hours?|hrs?|times?|x\b|%|pages?|lines?|people|일|주|달|개월|개|분|시간|번|회|장|줄|쪽|명|권|편|곳|가지|%))"
+_SCORE_FIRST = re.compile(r"(?:^|(?<=[.!?])\s+)\s*(?:(?:ok(?:ay)?|hmm+|um+|uh|honestly|maybe|probably|like|음+|아마|솔직히|한)\s*[,.]?\s*)?(10|[0-9])" + _UNIT_AFTER + r"(?:\s*(?:점|/\s*10|out of 10))?(?:이요|요|이에요|예요)?(?=\s|[.,!?)~]|$)", re.I)
+_SCORE_LAST = re.compile(r"(?:^|[.,!?;]\s*|\b(?:then|so|and|maybe|probably|like|prob)\s+|(?:그럼|그러면|그럼요|그러면은|아마|한|면)\s+)(10|[0-9])(?:\s*(?:점|/\s*10|out of 10))?\s*(?:i guess|i think|ish|maybe|정도|쯤|요|이요|일 듯|인 듯)?\s*[.!~ㅎㅋ]*\s*$", re.I)
+_SCORE_MARKED = re.compile(r"(?<![\d.])(10|[0-9])\s*(?:점|/\s*10|out of 10)", re.I)
+
+
+def said_score(text: str) -> tuple[int | None, str]:
+    """A 0-10 rating said along with other words, and the words without it: ("6. mostly cause I'm
+    scared", 6 -> "mostly cause I'm scared"); (None, text) when no number in it is a rating."""
+    for pattern in (_SCORE_MARKED, _SCORE_FIRST, _SCORE_LAST):
+        m = pattern.search(text)
+        if m:
+            start = m.start(1) if pattern is _SCORE_MARKED else m.start()
+            rest = (text[:start] + " " + text[m.end() :]).strip(" .,!?~:;-")
+            return int(m.group(1)), re.sub(r"\s{2,}", " ", rest)
+    return None, text
+
+
 def parse_reward(text: str) -> int | None:
     """-2..+2; a 0-10 rating is mapped onto that scale."""
     value = parse_score(text, -2, 2)
@@ -137,6 +157,11 @@ def split_smallest_obstacle(text: str) -> tuple[str, str]:
     """The bad-day version and the "If …, then …" plan from one answer; either may be ''."""
     lex = lexicon()
     sentences = _sentences(text)
+    named = [i for i, s in enumerate(sentences) if lex.has("obstacle_marker", s)]
+    if named and len(sentences) >= 2:
+        # "한 줄만. 방해물은 뭐 당연히 회의 터지는거죠. 그럼 점심 먹고 하던가": from the obstacle named on
+        # (with its "그럼 …"), the plan; before it, the bad-day version.
+        return " ".join(sentences[: named[0]]), " ".join(sentences[named[0] :])
     conditional = [i for i, s in enumerate(sentences) if lex.has("conditional", s)]
     if len(sentences) >= 2:
         cut = conditional[-1] if conditional and conditional[-1] > 0 else len(sentences) - 1
@@ -146,9 +171,16 @@ def split_smallest_obstacle(text: str) -> tuple[str, str]:
 
 def split_plus_minus(text: str) -> tuple[str, str]:
     """What went well and what didn't, each without the label put before it ("Plus:", "잘된 점은")."""
-    sentences = _sentences(text)
+    lex = lexicon()
+    sentences: list[str] = []
+    for sentence in _sentences(text):
+        if sentences and not substance(lex.strip("review_label", sentences[-1])):
+            sentences[-1] = f"{sentences[-1]} {sentence}"  # "잘된건.. 그래도 노트는 봤어요": the label and its words
+        else:
+            sentences.append(sentence)
     if len(sentences) >= 2:
-        marked = [i for i, s in enumerate(sentences) if i > 0 and lexicon().has("minus_marker", s)]
+        labelled = [i for i, s in enumerate(sentences) if i > 0 and lex.has("minus_label", s)]
+        marked = labelled or [i for i, s in enumerate(sentences) if i > 0 and lex.has("minus_marker", s)]
         cut = marked[0] if marked else 1
         plus, minus = " ".join(sentences[:cut]), " ".join(sentences[cut:])
     else:

@@ -33,6 +33,11 @@ def opens_with_outcome(t: Turn) -> bool:
     return not is_question(t.msg) and lexicon().has("outcome_strong", t.msg)
 
 
+def opens_as_return(t: Turn) -> bool:
+    """A conversation's first message, with a card running, that says they are back or how it went."""
+    return opens_with_outcome(t) or lexicon().has("returning_strong", t.msg)
+
+
 def start(t: Turn, card: ExperimentCard | None = None, told: bool | None = None) -> None:
     """The review of `card` (the due one, else the latest running one): how did it go? When the message
     already says how (`told`, by default `tells_outcome`), it is taken as the outcome."""
@@ -112,8 +117,10 @@ def on_outcome(t: Turn) -> None:
         return
     t.p.review.outcome = t.msg
     # What it says of how it went ("went ok-ish, missed two days"), not its lead-in ("so I did the thing").
-    told = [c for c in clauses(t.msg) if lexicon().has("outcome", c)]
-    t.reflect("review_outcome", **({"fragment": trim(", ".join(told[:2]), FRAGMENT_CHARS)} if told else {}))
+    lex = lexicon()
+    told = [c for c in clauses(t.msg) if lex.has("outcome", c) or lex.has("not_done", c) or lex.has("because", c)]
+    key = "review_not_done" if lex.has("not_done", t.msg) else "review_outcome"
+    t.reflect(key, **({"fragment": trim(", ".join(told[:2]), FRAGMENT_CHARS)} if told else {}))
     t.ask("review_reward")
 
 
@@ -122,6 +129,10 @@ def on_reward(t: Turn) -> None:
     reward = parse_reward(t.msg)
     if reward is None and u is not None and u.intent is Intent.PICK and u.pick is not None:
         reward = u.pick - 2
+    if reward is None and lexicon().has("self_blame_words", t.msg):
+        t.say("say.self_blame")  # "좀 자책돼요 솔직히": kindly, then the same question
+        t.ask("review_reward", index=1)
+        return
     if reward is None or t.p.review is None:
         t.say("say.reward_range")
         t.ask("review_reward", index=1)
@@ -196,7 +207,7 @@ def _own_next(text: str) -> str:
     text = cards.clean(text).rstrip(" .")
     if lex.has("dont_know", text) or not cards.plausible_action(text):
         return ""
-    return text
+    return lex.strip("next_lead", text).strip() or text  # "다음엔 퇴근 전에 5분 …" -> "퇴근 전에 5분 …"
 
 
 def propose_next(t: Turn, done: ExperimentCard) -> None:

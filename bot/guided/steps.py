@@ -10,10 +10,12 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Stage
+from ..words import fill
 from . import card as cards
 from . import flow
 from .lexicon import FRAGMENT_CHARS, HANGUL, clauses, first_clause, lexicon, overlap, said, substance, trim
-from .parsing import chosen_text, drop_questions, parse_duration, pick_residue, pointed_index, remove_duration, said_action, split_options, where_by_tenure
+from .parsing import (chosen_text, drop_questions, parse_duration, pick_residue, pointed_index, remove_duration, said_action, said_score,
+                      split_options, where_by_tenure)
 from .progress import Suggestion, Tentative
 from .understanding import Intent, where_by_words
 
@@ -291,9 +293,20 @@ def pick_options(t: Turn) -> list[str]:
 
 def suggestion(t: Turn) -> Suggestion:
     strengths = t.own_strengths()
-    name = t.p.lead or (strengths[-1].name if strengths else "")
-    action = t.text("card.suggestion", strength=cards.strength_phrase(name))
-    return Suggestion(action=action, days=7, strength=name, title=t.text("card.suggestion_title"), kind="suggestion")
+    names = list(dict.fromkeys([n for n in [t.p.lead] + [s.name for s in reversed(strengths)] if n]))
+    given = t.p.used.get("card.suggestion", 0)  # another idea: the next strength, in the next shape
+    t.p.used["card.suggestion"] = given + 1
+    name = names[given % len(names)] if names else ""
+    shapes = t.words["card"]["suggestion"]
+    shapes = [shapes] if isinstance(shapes, str) else shapes
+    action = fill(shapes[given % len(shapes)], strength=cards.strength_phrase(name))
+    short = cards.strength_phrase(name)
+    m = re.match(r"(.+?)(?:을|를)\s", short)
+    if m and short.endswith("것"):
+        short = m.group(1)  # "SQL이랑 쿼리 튜닝을 유난히 빨리 배운 것" -> "SQL이랑 쿼리 튜닝"
+    short = trim(short, 32)
+    title = t.text("card.suggestion_title", strength=short[:1].upper() + short[1:])  # "Rewriting messy docs, my way"
+    return Suggestion(action=action, days=7, strength=name, title=title, kind="suggestion")
 
 
 def offer_suggestion(t: Turn, asked: bool = True) -> None:
@@ -312,6 +325,8 @@ def give_idea(t: Turn) -> None:
     building = step.startswith(("design", "card_duration")) or step in ("running", "strengths_drain") or step.startswith("review_next")
     # An idea is built on one of the person's strengths: with none yet, an example of one helps more.
     if building and t.own_strengths():
+        if lexicon().has("another_idea", t.msg):
+            t.p.suggestion = None  # "something else": the next idea, not the same one again
         if step == "running" or step.startswith("review"):
             start_design(t, new_card=True)
             t.parts.pop()
@@ -326,6 +341,27 @@ def disagree(t: Turn) -> None:
     t.say("say.disagree")
     t.p.suggestion = None
     t.ask("design_pick", index=1)
+
+
+def rejects(text: str) -> bool:
+    """Turning down what is on the table with nothing in its place ("that's not an idea, that's a
+    mad lib. no.", "그건 저한테 안 맞아요", "안 바뀌었는데요"): no "I will …", no number to change."""
+    lex = lexicon()
+    if not lex.has("rejects", text) or lex.has("i_will", text) or lex.has("i_would", text):
+        return False
+    rest = drop_questions(text)
+    return parse_duration(rest) is None and not re.search(r"\d", rest) and not cards.field_changes(rest)[1]
+
+
+def rejected(t: Turn) -> None:
+    """What they turned down is not recorded: the coach's idea is withdrawn, or the card's question asked again."""
+    if (t.p.step or "").startswith("design") and t.p.suggestion is not None:
+        disagree(t)
+        return
+    t.say("say.rejected")
+    if (t.p.step or "").startswith("card") and t.card().action:
+        t.show_card()
+    t.ask_again(back=True)
 
 
 def _is_action(text: str) -> bool:
@@ -472,6 +508,9 @@ def correct_card(t: Turn) -> None:
     if card is None:
         card = t.card()
     row = flow.step(t.p.step)
+    if row is not None and row.name == "card_confidence" and said_score(t.msg)[0] is not None:
+        row.handle(t)  # "매일은 무리고. 주 3번만. 그럼 8": the change and the rating, taken together there
+        return
     if not card.action and card.status != "running":
         # "10 days" before there is anything to do for ten days: kept for the action to come, not
         # shown as a changed card of dots.

@@ -261,6 +261,8 @@ class Turn:
         elif due is not None and u.intent is Intent.QUESTION and substance(self.msg) < LONG_ANSWER:
             self.answer_question(u, back=False)
             review.offer_due(self, due, after_answer=True)  # then briefly: shall we look at it?
+        elif step is None and self.opening and due is None and self.running_card() is not None and review.opens_as_return(self):
+            review.start(self, told=review.opens_with_outcome(self))  # "저 왔어요. 하나도 못 했어요": a new session, the card's review
         elif due is not None and step is None and review.opens_with_outcome(self):
             review.start(self, due, told=True)  # straight away how it went: the review's first answer
         elif due is not None and step is None and u.intent not in OWN_WAY and substance(self.msg) < LONG_ANSWER:
@@ -280,6 +282,8 @@ class Turn:
                 and lexicon().has("wants_example", self.msg) and not self.topic_named(u):
             self.parts.append(self.words["example"][step])  # "can you give me an example of what you mean"
             self.ask_again()
+        elif (step or "").startswith("design") and lexicon().has("another_idea", self.msg) and substance(self.msg) < 40:
+            steps.give_idea(self)  # "ugh. fine, something else" / "다른 거 없어요?": the next idea
         elif u.intent is Intent.QUESTION and substance(self.msg) >= LONG_ANSWER and (row is not None or step is None):
             # A long answer that ends with a question ("…, maybe that's normal?"): answer what we
             # know how to, then take the rest as the answer it also is.
@@ -297,6 +301,9 @@ class Turn:
         elif u.intent is Intent.OFF_TOPIC:
             self.say("say.steer")
             self.ask_again(back=True)
+        elif (step or "").startswith(("design_pick", "design_concrete", "card_")) and step != "card_confidence" \
+                and steps.rejects(self.msg):
+            steps.rejected(self)  # "that's not an idea, that's a mad lib. no.": never the card's action
         elif u.intent is Intent.CORRECT and (self.designing() or self.running_card()) and step != "card_shrink":
             steps.correct_card(self)
         elif u.intent is Intent.DESIGN and (step == "review_due" or not (step or "").startswith(("design", "card", "review"))):

@@ -229,10 +229,21 @@ _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=\?)(?=[^\s?.!…])")
 _DID_IT = re.compile(r"(?:did|done|finished|tried) (?:it|that|this|the thing)\b(?!\s+(?:work|help|matter|count|make|go|feel|seem|actually|really|even)\b)", re.I)
 
 
+# "그래서 뭘 하라는 건데요", "아니 뭘 하라는 건지 물어봤는데요", "so what am I supposed to do": asking
+# what the session wants of them, with or without a "?".
+_WHAT_TO_DO = re.compile(
+    r"(?:뭘|무엇을|뭐를|어떻게)\s*하라는|뭘\s*해야\s*(?:하|될|돼|된)|\bwhat (?:am i|are we) (?:supposed|meant) to do\b"
+    r"|\bwhat do you want (?:me|us) to do\b|\bso what do i (?:do|actually do)\b",
+    re.I,
+)
+
+
 def _asks(sentence: str) -> bool:
     """Whether one sentence asks something: it opens as a question, or a "?" closes an asking
     ending or a question word."""
     sentence = sentence.strip(" \"'“”‘’")
+    if _WHAT_TO_DO.search(sentence):
+        return True
     while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:
         sentence = stripped
     if _DID_IT.match(sentence) and "?" not in sentence:
@@ -376,6 +387,11 @@ class Understander:
             marked = [i for i, m in markers.items() if m and intents[i.value] >= intents[Intent.ANSWER.value] - MARGIN]
             if best != Intent.ANSWER.value and Intent(best) in marked:
                 return Intent(best)
+            # "so what am I supposed to do here": an unmarked near-tie above the answer gives way to a
+            # marked intent as close to it (the question form said it; the nearest example did not).
+            close = [i for i in marked if i is not Intent.ANSWER and intents[i.value] >= intents[best] - MARGIN]
+            if best != Intent.ANSWER.value and close:
+                return max(close, key=lambda i: intents[i.value])
             return Intent.ANSWER
         return Intent(best)
 

@@ -1,7 +1,9 @@
-"""The guided coach brought to its first strengths question, in either language (shared by the
-tests of what people say there)."""
+"""The guided coach brought to its first strengths question, in either language, and a chat with
+it turn by turn (shared by the tests of what people say to it)."""
 
 from __future__ import annotations
+
+from bot.models import ExperimentCard
 
 START = {
     "en": ["I feel stuck at work", "I copy my manager's playbook", "I'm past the base"],
@@ -18,3 +20,22 @@ def at_strengths(make_coach, language: str, sid: str, *more: str):
     for message in more:
         coach.ask(message, sid)
     return coach
+
+
+class Chat:
+    def __init__(self, make_coach, sid: str) -> None:
+        self.coach, self.sid = make_coach(), sid
+
+    def say(self, *messages: str) -> str:
+        text = ""
+        for message in messages:
+            text = self.coach.ask(message, self.sid).text
+        return text
+
+    @property
+    def step(self) -> str | None:
+        return self.coach.state(self.sid).guided.step
+
+    @property
+    def card(self) -> ExperimentCard:
+        return self.coach.state(self.sid).experiments[-1]

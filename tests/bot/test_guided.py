@@ -317,7 +317,7 @@ def test_asking_for_an_idea_gets_one_and_never_becomes_the_action(chat) -> None:
     assert c.card.action.startswith("7일 동안") and "매일 20분씩" in c.card.action and "아이디어" not in c.card.action
     # The strength is named as a thing to build on, not pasted in as the sentence that said it.
     assert "“SQL이랑 쿼리 튜닝을 유난히 빨리 배운 것”" in c.card.action
-    assert c.card.title == "매일 20분, 내 방식대로"
+    assert c.card.title == "SQL이랑 쿼리 튜닝, 내 방식대로"  # the strength it is built on, as a short title
 
 
 def test_an_option_picked_by_position_becomes_its_text(chat) -> None:

@@ -13,6 +13,7 @@ import pytest
 from bot.guided import card as cards
 from bot.guided.parsing import parse_duration, said_action
 from bot.models import ExperimentCard
+from guided_support import Chat
 
 TODAY = date(2026, 12, 1)
 
@@ -22,25 +23,6 @@ KOREAN_START = ["퇴직하고 동네에서 작은 쿠키 가게를 해요", "유
                 "손님들이랑 수다 떠는 건 잘해요", "반죽 온도 맞추는 걸 금방 익혔어요", "재료 원가 계산하는 거 진짜 싫어요"]
 EN_HYPOTHESIS = "I expect art directors to answer. Signal: replies from art directors"
 KO_HYPOTHESIS = "썰툰을 올리면 손님들이 가게 얘기를 더 할 것 같아요. 신호는 댓글 수예요."
-
-
-class Chat:
-    def __init__(self, make_coach, sid: str) -> None:
-        self.coach, self.sid = make_coach(), sid
-
-    def say(self, *messages: str) -> str:
-        text = ""
-        for message in messages:
-            text = self.coach.ask(message, self.sid).text
-        return text
-
-    @property
-    def step(self) -> str | None:
-        return self.coach.state(self.sid).guided.step
-
-    @property
-    def card(self) -> ExperimentCard:
-        return self.coach.state(self.sid).experiments[-1]
 
 
 def at_design(make_coach, language: str, sid: str = "") -> Chat:
