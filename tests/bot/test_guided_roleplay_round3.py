@@ -214,3 +214,49 @@ def test_a_field_changed_by_chat_on_a_running_card_changes_it(make_coach, langua
     text = chat.say(said)
     assert chat.card.strength == strength and chat.card.status == "running"
     assert strength in text  # the card is shown after the change
+
+
+# -- coming back in a new session ------------------------------------------------------------------------
+
+
+def running_card(make_coach, language: str):
+    chat = at_confidence(make_coach, language, "s1")
+    chat.say("8")
+    assert chat.card.status == "running"
+    return chat.coach
+
+
+@pytest.mark.parametrize("language, opening, words", [
+    ("ko", "저 왔어요. 하나도 못 했어요, 야근 때문에", ("못 한 것도 정보", "야근 때문에")),
+    ("en", "hey I'm back. didn't do it once, work was insane because of a launch", ("information too", "because of a launch")),
+])
+def test_a_new_session_that_says_it_did_not_get_done_starts_a_kind_review(make_coach, language, opening, words) -> None:
+    coach = running_card(make_coach, language)
+    reply = coach.ask(opening, "s2")
+    assert coach.state("s2").guided.step == "review_reward"
+    for word in words:
+        assert word in reply.text
+
+
+@pytest.mark.parametrize("language, blame, kind", [
+    ("ko", "좀 자책돼요 솔직히", "자책하실 필요 없어요"),
+    ("en", "honestly I'm beating myself up about it", "No need to be hard on yourself"),
+])
+def test_self_blame_at_the_reward_question_is_answered_kindly_and_records_no_reward(make_coach, language, blame, kind) -> None:
+    coach = running_card(make_coach, language)
+    coach.ask("저 왔어요. 하나도 못 했어요" if language == "ko" else "I'm back. didn't do it once", "s2")
+    reply = coach.ask(blame, "s2")
+    assert kind in reply.text
+    state = coach.state("s2")
+    assert state.guided.step == "review_reward" and state.guided.review.reward is None
+
+
+@pytest.mark.parametrize("said, plus, minus", [
+    ("잘된건.. 그래도 인터뷰 노트는 봤어요. 안된건 올리는 걸 계속 미룬 거", "그래도 인터뷰 노트는 봤어요.", "올리는 걸 계속 미룬 거"),
+    ("잘된 거: 댓글이 두 개. 아쉬운 건 매일은 못 한 거", "댓글이 두 개.", "매일은 못 한 거"),
+    ("the good: two replies. the bad: I skipped three days", "two replies.", "I skipped three days"),
+])
+def test_plus_and_minus_said_with_their_labels_are_split_without_them(said, plus, minus) -> None:
+    from bot.guided.parsing import split_plus_minus
+
+    assert split_plus_minus(said) == (plus, minus)
