@@ -13,7 +13,7 @@ from .lexicon import lexicon, sentences, substance, trim
 from .parsing import (chosen_text, drop_questions, parse_duration, parse_score, remove_duration, said_action, said_score,
                       split_hypothesis_reward,
                       split_options, split_smallest_obstacle)
-from .steps import MIN_CONFIDENCE, next_card, start_design
+from .steps import MIN_CONFIDENCE, correct_card, next_card, start_design
 from .understanding import Intent
 
 if TYPE_CHECKING:
@@ -378,8 +378,6 @@ def on_running(t: Turn) -> None:
         review.start(t, card, told=True)
         return
     if cards.field_changes(t.msg)[1]:
-        from .steps import correct_card
-
         correct_card(t)  # "change the strength to: …", "강점 'A' 말고 'B'로 고쳐줘요": on the running card too
         return
     if t.u is not None and t.u.intent is Intent.PICK and t.u.pick == 1:

@@ -107,7 +107,7 @@ def parse_score(text: str, low: int = 0, high: int = 10) -> int | None:
 
 # A rating said with more: "6. mostly cause I'm scared", "8 with 3 days", "7. 근데 …" (a number first,
 # not a count of something), "… then 8", "…. 그럼 8", "…, 7 I guess" (a number last), "7점", "8/10".
-_UNIT_AFTER = r"(?!\s*(?:[.,]\d|\d|days?|weeks?|months?|mins?|minutes?|hours?|hrs?|times?|x\b|%|pages?|lines?|people|일|주|달|개월|개|분|시간|번|회|장|줄|쪽|명|권|편|곳|가지|%))"
+_UNIT_AFTER = r"(?!\s*(?:[.,]\d|\d|days?|weeks?|months?|mins?|minutes?|hours?|hrs?|times?|x\b|%|pages?|lines?|people|일|주|달|개월|개|분|시간|번|회|장|줄|쪽|명|권|편|곳|가지))"
 _SCORE_FIRST = re.compile(r"(?:^|(?<=[.!?])\s+)\s*(?:(?:ok(?:ay)?|hmm+|um+|uh|honestly|maybe|probably|like|음+|아마|솔직히|한)\s*[,.]?\s*)?(10|[0-9])" + _UNIT_AFTER + r"(?:\s*(?:점|/\s*10|out of 10))?(?:이요|요|이에요|예요)?(?=\s|[.,!?)~]|$)", re.I)
 _SCORE_LAST = re.compile(r"(?:^|[.,!?;]\s*|\b(?:then|so|and|maybe|probably|like|prob)\s+|(?:그럼|그러면|그럼요|그러면은|아마|한|면)\s+)(10|[0-9])(?:\s*(?:점|/\s*10|out of 10))?\s*(?:i guess|i think|ish|maybe|정도|쯤|요|이요|일 듯|인 듯)?\s*[.!~ㅎㅋ]*\s*$", re.I)
 _SCORE_MARKED = re.compile(r"(?<![\d.])(10|[0-9])\s*(?:점|/\s*10|out of 10)", re.I)

@@ -299,8 +299,9 @@ def suggestion(t: Turn) -> Suggestion:
     name = names[given % len(names)] if names else ""
     shapes = t.words["card"]["suggestion"]
     shapes = [shapes] if isinstance(shapes, str) else shapes
-    action = fill(shapes[given % len(shapes)], strength=cards.strength_phrase(name))
-    short = cards.strength_phrase(name)
+    phrase = cards.strength_phrase(name)
+    action = fill(shapes[given % len(shapes)], strength=phrase)
+    short = phrase
     m = re.match(r"(.+?)(?:을|를)\s", short)
     if m and short.endswith("것"):
         short = m.group(1)  # "SQL이랑 쿼리 튜닝을 유난히 빨리 배운 것" -> "SQL이랑 쿼리 튜닝"

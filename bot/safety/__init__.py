@@ -109,9 +109,10 @@ def assess(
     # Clear danger is the crisis tier: the classifier alone, with no danger word in the message
     # (no cue family, no lexicon match), is sure of danger at most, and asks (concern). On
     # held-out Korean it took ordinary speech sent to the crisis tier from 2.0 % to 1.4 %.
-    if scores.crisis >= crisis_bar and cued_danger(cues):
+    cued = cued_danger(cues)
+    if scores.crisis >= crisis_bar and cued:
         level: Level = "crisis"
-    elif danger >= (danger_bar if cued_danger(cues) else max(danger_bar, UNCUED_BAR)) or hit.level == "concern":
+    elif danger >= (danger_bar if cued else max(danger_bar, UNCUED_BAR)) or hit.level == "concern":
         level = "concern"
     else:
         level = "none"
