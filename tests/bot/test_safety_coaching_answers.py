@@ -50,6 +50,9 @@ OWN = {
         "3번이요, 앞에 건 그냥 혼잣말이었어요",
         "점심 먹고 산책하는 20분이 유일하게 숨 쉬는 시간이에요",
         "별 이유 없이 눌러 봤어요 ㅎㅎ",
+        # "만약" (if) is no pill ("약"): every if-then plan has it
+        "바쁜 날에는 하나만 쓸게요. 만약 야근하면, 출근길에 쓸게요.",
+        "만약 비가 오면 실내 자전거로 20분 탈게요",
     ],
     "en": [
         "the interns rely on me for git questions",
@@ -62,6 +65,9 @@ OWN = {
         "option two. the rest was me rambling",
         "my evening run is the only part of the day I look forward to",
         "come on, that's not a real strength",
+        # "the end" of a log or a book is not ending one's life
+        "I enjoy digging through incident logs to the very end.",
+        "i read every customer survey to the end, even the long ones",
     ],
 }
 # Indirect danger in the same shapes (people coming to me, drained, is this stored, tired): still a check-in.
