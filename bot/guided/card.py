@@ -194,8 +194,14 @@ def _as_i_will(body: str) -> str:
     if lex.has("i_will", body):
         body = lex.patterns["i_will"].sub("I will ", body, count=1)  # "I'll", "I'm going to": said one way
     else:
-        body = "I will " + body[:1].lower() + body[1:]
+        body = body[:1].lower() + body[1:]
+        # "one new weird flavor each saturday": a thing, not a verb; "I will" needs something to do
+        verb = "do " if _THING_FIRST.match(body) else ""
+        body = f"I will {verb}{body}"
     return body
+
+
+_THING_FIRST = re.compile(r"(?:one|a|an|two|three|four|five|\d+|another|my|new|more|extra)\b", re.I)
 
 
 def action_text(action: str, days: int, language: str) -> str:

@@ -195,7 +195,7 @@ _OPENS_AS_QUESTION = re.compile(
 # before a pronoun or an article, or a question word before a verb, opens a question.
 _ASKS_BARE = re.compile(
     r"^(?:(?:is|are|can|could|do|does|did|will|would|should|was|were)\s+(?:this|it|that|you|there|the|a|an|i|we|my|your|he|she|they)\b"
-    r"|(?:who|what|why|how|where|when)(?:'s|\s+is|\s+are|\s+do|\s+does|\s+did|\s+can|\s+should|\s+would)\b)",
+    r"|(?:who|what|why|how|where|when)(?:'?s|\s+is|\s+are|\s+do|\s+does|\s+did|\s+can|\s+should|\s+would)\b)",
     re.I,
 )
 

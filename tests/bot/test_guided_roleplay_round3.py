@@ -260,3 +260,24 @@ def test_plus_and_minus_said_with_their_labels_are_split_without_them(said, plus
     from bot.guided.parsing import split_plus_minus
 
     assert split_plus_minus(said) == (plus, minus)
+
+
+# -- found talking to the coach as a terse baker -------------------------------------------------------
+
+
+@pytest.mark.parametrize("said, action", [
+    ("one new weird flavor each saturday", "I will do one new weird flavor each saturday"),
+    ("a 10 minute walk after lunch", "I will do a 10 minute walk after lunch"),
+    ("post one sketch a day", "I will post one sketch a day"),
+])
+def test_an_action_said_as_a_thing_gets_a_verb(said, action) -> None:
+    from bot.guided.card import _as_i_will
+
+    assert _as_i_will(said) == action
+
+
+@pytest.mark.parametrize("text", ["whats this", "hows this work", "whos jason wei anyway"])
+def test_a_question_typed_without_its_apostrophe_is_a_question(text) -> None:
+    from bot.guided.understanding import is_question
+
+    assert is_question(text)
