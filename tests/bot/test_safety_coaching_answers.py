@@ -53,6 +53,9 @@ OWN = {
         # "만약" (if) is no pill ("약"): every if-then plan has it
         "바쁜 날에는 하나만 쓸게요. 만약 야근하면, 출근길에 쓸게요.",
         "만약 비가 오면 실내 자전거로 20분 탈게요",
+        # nothing comes to mind
+        "딱히 없는데요",
+        "음 특별한 건 없는 것 같네요",
     ],
     "en": [
         "the interns rely on me for git questions",
