@@ -4,8 +4,9 @@
     turn = coach.reply(state, "I keep copying my manager", history)
 
 One idea per module: `understanding` (what the person did), `answers` (questions to the coach),
-`quotes` (the essay), `card` (the experiment card's fields), `flow` (the steps, one table),
-`progress` (where a session stands), `turn` (one reply). Light to import until a name is used.
+`quotes` (the essay), `card` (the experiment card's fields) and `card_changes` (changes said in
+chat), `flow` (the steps, one table) with its handlers in `strength_steps`, `design_steps`,
+`card_steps` and `review`, `progress` (where a session stands), `turn` (one reply). Light to import until a name is used.
 """
 
 from __future__ import annotations

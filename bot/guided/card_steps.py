@@ -8,17 +8,18 @@ from typing import TYPE_CHECKING
 
 from ..models import Stage
 from . import card as cards
-from . import flow, review
+from . import card_changes
+from . import design_steps, review
 from .lexicon import lexicon, sentences, substance, trim
 from .parsing import (chosen_text, drop_questions, parse_duration, parse_score, remove_duration, said_action, said_score,
                       split_hypothesis_reward,
                       split_options, split_smallest_obstacle)
-from .steps import MIN_CONFIDENCE, correct_card, next_card, start_design
 from .understanding import Intent
 
 if TYPE_CHECKING:
     from .turn import Turn
 
+MIN_CONFIDENCE = 7  # shrink the card until the person rates it this or more
 _EXPLICIT_SCORE = re.compile(r"(\d+)\s*(?:점|/\s*10|out of 10)")
 
 
@@ -59,25 +60,25 @@ def took_changes(t: Turn) -> bool:
     parts = sentences(t.msg)
     if len(parts) > 1:
         # "the title is fine. I expect …": a word on the card before the answer is not the answer.
-        kept = [p for p in parts if not (re.search(_FIELD_JUDGED, p, re.I) and not cards.field_changes(p)[1])]
+        kept = [p for p in parts if not (re.search(_FIELD_JUDGED, p, re.I) and not card_changes.field_changes(p)[1])]
         t.msg = " ".join(kept) or t.msg
     asked = ASKS[t.p.step]
-    _, changes = cards.field_changes(t.msg)
+    _, changes = card_changes.field_changes(t.msg)
     others = [c for c in changes if c[0] not in asked]
     if not others:
         return False
     card = t.card()
     before = card.model_dump()
     for name, value in sorted(others, key=lambda c: c[0] != "action"):
-        cards.apply_change(card, name, value, t.state.language, t.today())
+        card_changes.apply_change(card, name, value, t.state.language, t.today())
     t.show_card("say.card_changed" if card.model_dump() != before else "say.card_intro")
-    rest = cards.without_fields(t.msg, asked)
+    rest = card_changes.without_fields(t.msg, asked)
     if answers_here(rest):
         t.msg = rest  # "I expect more replies. also, the title should be …": the answer is still there
         return False
-    row = flow.step(t.p.step)
+    row = t.row()
     if row is not None and row.needed is not None and not row.needed(t) and row.name not in ("card_confidence", "card_obstacle_then"):
-        next_card(t)
+        design_steps.next_card(t)
     else:
         t.ask_again(back=True)
     return True
@@ -97,7 +98,7 @@ def on_duration(t: Turn) -> None:
         return
     cards.set_duration(card, days, t.today(), t.state.language)
     t.reflect("duration", days=days)
-    next_card(t)
+    design_steps.next_card(t)
 
 
 def set_hypothesis(t: Turn, answer: str) -> None:
@@ -147,7 +148,7 @@ def on_hypothesis(t: Turn) -> None:
         t.ask("card_reward_signal")
         return
     t.reflect("reward", cards.clean(signal)) if signal else t.reflect("hypothesis", hypothesis or t.msg)
-    next_card(t)
+    design_steps.next_card(t)
 
 
 def on_reward_signal(t: Turn) -> None:
@@ -157,7 +158,7 @@ def on_reward_signal(t: Turn) -> None:
         t.ask("card_reward_signal", index=1)
         return
     t.reflect("reward")
-    next_card(t)
+    design_steps.next_card(t)
 
 
 def set_obstacle(t: Turn, answer: str) -> bool:
@@ -172,14 +173,14 @@ def set_obstacle(t: Turn, answer: str) -> bool:
 def on_smallest(t: Turn) -> None:
     if took_changes(t):
         return
-    head, changes = cards.field_changes(t.msg)
+    head, changes = card_changes.field_changes(t.msg)
     labelled = dict(changes)
     if labelled:
         # "smallest version: post a 5-line summary", "just send one email. obstacle is …": by their labels.
         smallest, obstacle = labelled.get("smallest_version", ""), labelled.get("obstacle_plan", "")
         if smallest and not obstacle:
             smallest, obstacle = split_smallest_obstacle(smallest)  # "가장 작은 버전: 한 컷만. 만약 …, …"
-        tail = cards.after_fields(t.msg)
+        tail = card_changes.after_fields(t.msg)
         if obstacle and not lexicon().has("if_then", obstacle) and lexicon().has("then_lead", tail):
             set_plan(t, obstacle, tail)  # "obstacle is standup running long. then I do it after lunch"
             obstacle = ""
@@ -196,7 +197,7 @@ def on_smallest(t: Turn) -> None:
     if obstacle and not set_obstacle(t, obstacle):
         t.ask("card_obstacle_then")
         return
-    next_card(t)
+    design_steps.next_card(t)
 
 
 def on_obstacle(t: Turn) -> None:
@@ -206,7 +207,7 @@ def on_obstacle(t: Turn) -> None:
         t.ask("card_obstacle_then")
         return
     t.reflect("smallest_obstacle")
-    next_card(t)
+    design_steps.next_card(t)
 
 
 def set_plan(t: Turn, condition: str, said: str) -> None:
@@ -222,7 +223,7 @@ def on_obstacle_then(t: Turn) -> None:
     if took_changes(t):
         return
     set_plan(t, t.p.obstacle, t.msg)
-    next_card(t)
+    design_steps.next_card(t)
 
 
 def on_confidence(t: Turn) -> None:
@@ -295,11 +296,11 @@ def shrunk(t: Turn, restate: bool = True) -> bool:
     before = card.model_dump()
     old_action, old_title = card.action, card.title
     derived = card.title == cards.title_for(card.action)
-    _, changes = cards.field_changes(t.msg)
+    _, changes = card_changes.field_changes(t.msg)
     text, _ = said_action(t.msg)
     days = parse_duration(text)
     for name, value in sorted(changes, key=lambda c: c[0] != "action"):  # "행동도요. 5일 동안 썰툰 2개 올리기로 바꿔줘요"
-        cards.apply_change(card, name, value, t.state.language, t.today())
+        card_changes.apply_change(card, name, value, t.state.language, t.today())
     _, choice = split_options(text)
     described = chosen_text(choice) if choice else text
     restated = (
@@ -371,14 +372,14 @@ def finish(t: Turn) -> None:
 def on_running(t: Turn) -> None:
     card = t.running_card()
     if card is None:
-        start_design(t, new_card=True)
+        design_steps.start_design(t, new_card=True)
         return
     if lexicon().has("outcome", t.msg) and review.tells_outcome(t):
         # "ok so I did the thing for a week, went ok-ish, missed two days": how it went, told unasked.
         review.start(t, card, told=True)
         return
-    if cards.field_changes(t.msg)[1]:
-        correct_card(t)  # "change the strength to: …", "강점 'A' 말고 'B'로 고쳐줘요": on the running card too
+    if card_changes.field_changes(t.msg)[1]:
+        design_steps.correct_card(t)  # "change the strength to: …", "강점 'A' 말고 'B'로 고쳐줘요": on the running card too
         return
     if t.u is not None and t.u.intent is Intent.PICK and t.u.pick == 1:
         t.show_card()

@@ -1,5 +1,5 @@
 """COACHING.md's arc as one table of steps. Adding a question: one row here, its handler in
-steps.py, card_steps.py or review.py, its words under [ask] in bot/text/guided.{ko,en}.toml.
+strength_steps.py, design_steps.py, card_steps.py or review.py, its words under [ask] in bot/text/guided.{ko,en}.toml.
 
 A row says which stage the step belongs to, whether "I don't know" may skip it (and where a
 skip goes), whether a number answers it, which quick replies it offers, and for the card's
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..models import Stage
-from . import card_steps, review, steps
+from . import card_steps, design_steps, review, strength_steps
 
 if TYPE_CHECKING:
     from .turn import Turn
@@ -37,17 +37,17 @@ def _empty(*fields: str) -> Callable[[Turn], bool]:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("open", Stage.OPEN, steps.on_open, optional=True, skip=lambda t: t.ask("imitation_playbook")),
-    Step("imitation_playbook", Stage.IMITATION, steps.on_playbook, optional=True, skip=lambda t: t.ask("imitation_capped")),
-    Step("imitation_capped", Stage.IMITATION, steps.on_capped, optional=True, skip=lambda t: t.ask("strengths_clue"),
+    Step("open", Stage.OPEN, strength_steps.on_open, optional=True, skip=lambda t: t.ask("imitation_playbook")),
+    Step("imitation_playbook", Stage.IMITATION, strength_steps.on_playbook, optional=True, skip=lambda t: t.ask("imitation_capped")),
+    Step("imitation_capped", Stage.IMITATION, strength_steps.on_capped, optional=True, skip=lambda t: t.ask("strengths_clue"),
          options=lambda t: t.choices("where")),
-    Step("strengths_clue", Stage.STRENGTHS, steps.on_clue, optional=True, skip=steps.after_clue),
-    Step("strengths_drain", Stage.STRENGTHS, steps.on_drain, optional=True, skip=lambda t: steps.start_design(t)),
-    Step("confirm", Stage.STRENGTHS, steps.on_confirm, options=lambda t: t.choices("yes_no")),
-    Step("design_strength", Stage.DESIGN, steps.on_design_strength),
-    Step("design_options", Stage.DESIGN, steps.on_design_options, options=lambda t: [t.choice("idea")]),
-    Step("design_pick", Stage.DESIGN, steps.on_design_pick, options=steps.pick_options),
-    Step("design_concrete", Stage.DESIGN, steps.on_design_pick, options=steps.pick_options),
+    Step("strengths_clue", Stage.STRENGTHS, strength_steps.on_clue, optional=True, skip=strength_steps.after_clue),
+    Step("strengths_drain", Stage.STRENGTHS, strength_steps.on_drain, optional=True, skip=lambda t: design_steps.start_design(t)),
+    Step("confirm", Stage.STRENGTHS, strength_steps.on_confirm, options=lambda t: t.choices("yes_no")),
+    Step("design_strength", Stage.DESIGN, strength_steps.on_design_strength),
+    Step("design_options", Stage.DESIGN, design_steps.on_design_options, options=lambda t: [t.choice("idea")]),
+    Step("design_pick", Stage.DESIGN, design_steps.on_design_pick, options=design_steps.pick_options),
+    Step("design_concrete", Stage.DESIGN, design_steps.on_design_pick, options=design_steps.pick_options),
     Step("card_duration", Stage.DESIGN, card_steps.on_duration, numeric=True, options=lambda t: t.choices("durations"),
          needed=_empty("duration_days"), card=True),
     Step("card_hypothesis", Stage.DESIGN, card_steps.on_hypothesis, needed=_empty("hypothesis"), card=True),

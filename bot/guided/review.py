@@ -166,7 +166,7 @@ def on_next(t: Turn, next_text: str | None = None) -> None:
     """Save the review with the person's "next" ("I don't know" saves it without one) and propose the next card."""
     draft, card = t.p.review, _draft_card(t)
     if draft is None or card is None:  # the card vanished from the state; start afresh
-        from .steps import start_design
+        from .design_steps import start_design
 
         start_design(t, new_card=True)
         return
@@ -214,7 +214,7 @@ def propose_next(t: Turn, done: ExperimentCard) -> None:
     """The next experiment from the evidence: the bandit over the person's record (bot/policy.py) picks
     the strength and says why ("exploit — … paid +1.5 …" / "explore — you haven't tested … yet"). The
     person's own "next", when they gave one, is the next card; the bandit's pick is said beside it."""
-    from .steps import drop_unused_card
+    from .design_steps import drop_unused_card
 
     review = done.review
     assert review is not None

@@ -11,7 +11,7 @@ from knowledge.passages import Passage
 from ..language import detect_language
 from ..models import ChatMessage, ExperimentCard, SessionState, Strength
 from ..words import fill
-from . import answers, flow, quotes, review, steps
+from . import answers, design_steps, flow, quotes, review, strength_steps
 from .lexicon import first_clause, fragment, lexicon, stable_index, substance, words
 from .progress import Progress
 from .understanding import Intent, Understanding
@@ -113,6 +113,14 @@ class Turn:
         self.parts.append(self.question(step, index, key, values))
         self.options = row.options(self) if row is not None and row.options else []
         self.p.offered = list(self.options)
+
+    def row(self, step: str | None = None) -> flow.Step | None:
+        """The flow's row for `step` (the pending one when not given)."""
+        return flow.step(self.p.step if step is None else step)
+
+    def next_card_row(self) -> flow.Step:
+        """The first card question whose field is still empty (the confidence comes last)."""
+        return flow.next_card_step(self)
 
     def ask_again(self, other_words: bool = False, back: bool = False) -> None:
         """The pending question again: in other words when asked to, or briefly "where we were"."""
@@ -276,24 +284,24 @@ class Turn:
         elif u.intent is Intent.REPORT and step in (None, "open") and self.running_card() is None:
             self.say("say.no_experiment")
             self.ask("strengths_clue", index=CLUES.index("tried"))
-        elif (step or "").startswith("strengths") and steps.take_back(self):
+        elif (step or "").startswith("strengths") and strength_steps.take_back(self):
             pass  # "그런 뜻이 아니에요": what was just noted is taken back, the question asked again
         elif step is not None and not step.startswith("design") and step in self.words["example"] \
                 and lexicon().has("wants_example", self.msg) and not self.topic_named(u):
             self.parts.append(self.words["example"][step])  # "can you give me an example of what you mean"
             self.ask_again()
         elif (step or "").startswith("design") and lexicon().has("another_idea", self.msg) and substance(self.msg) < 40:
-            steps.give_idea(self)  # "ugh. fine, something else" / "다른 거 없어요?": the next idea
+            design_steps.give_idea(self)  # "ugh. fine, something else" / "다른 거 없어요?": the next idea
         elif u.intent is Intent.QUESTION and substance(self.msg) >= LONG_ANSWER and (row is not None or step is None):
             # A long answer that ends with a question ("…, maybe that's normal?"): answer what we
             # know how to, then take the rest as the answer it also is.
             if u.topic:
                 self.answer_question(u, back=False)
-            (row.handle if row is not None else steps.on_open)(self)
+            (row.handle if row is not None else strength_steps.on_open)(self)
         elif u.intent is Intent.QUESTION:
             self.answer_question(u)
         elif u.intent is Intent.ASK_IDEA:
-            steps.give_idea(self)
+            design_steps.give_idea(self)
         elif u.intent is Intent.DISTRESS and not (step or "").startswith("strengths") and not self.acknowledged:
             # (at the strengths questions, tiredness is an answer; acknowledged already, it is not said twice)
             self.say("say.distress")
@@ -302,12 +310,12 @@ class Turn:
             self.say("say.steer")
             self.ask_again(back=True)
         elif (step or "").startswith(("design_pick", "design_concrete", "card_")) and step != "card_confidence" \
-                and steps.rejects(self.msg):
-            steps.rejected(self)  # "that's not an idea, that's a mad lib. no.": never the card's action
+                and design_steps.rejects(self.msg):
+            design_steps.rejected(self)  # "that's not an idea, that's a mad lib. no.": never the card's action
         elif u.intent is Intent.CORRECT and (self.designing() or self.running_card()) and step != "card_shrink":
-            steps.correct_card(self)
+            design_steps.correct_card(self)
         elif u.intent is Intent.DESIGN and (step == "review_due" or not (step or "").startswith(("design", "card", "review"))):
-            steps.start_design(self, new_card=True)
+            design_steps.start_design(self, new_card=True)
         elif step is not None and self.points_at_nothing(u):
             self.say("say.nothing_to_pick")  # "the second one" / "첫 번째로 할게요" with no list to point into
             self.ask_again()
@@ -319,20 +327,20 @@ class Turn:
             if u.intent in (Intent.GREETING, Intent.META, Intent.YES, Intent.NO) or len(self.msg) < 6:
                 self.ask("open")
             else:
-                steps.on_open(self)
+                strength_steps.on_open(self)
         elif u.intent is Intent.META:
             self.ask_again(back=True)
         elif u.intent in (Intent.YES, Intent.NO) and step not in YES_NO_STEPS:
             self.ask_again(other_words=True)  # "ㅇㅇ" to an open question answers nothing yet
         # "모르겠음 초반인듯?" at the early-or-past question: the hedged answer is still the answer.
         elif u.intent is Intent.DONT_KNOW and not (step == "imitation_capped" and (u.pick is not None or u.where is not None)):
-            steps.dont_know(self, row)
+            design_steps.dont_know(self, row)
         elif u.intent is Intent.DISAGREE and (step.startswith(("design", "card")) and p.suggestion is not None):
-            steps.disagree(self)
+            design_steps.disagree(self)
         elif row is not None:
             row.handle(self)
         else:
-            steps.on_open(self)
+            strength_steps.on_open(self)
 
     def topic_named(self, u: Understanding) -> bool:
         """Whether the message names the topic it was read as asking about ("what do you mean by on-policy")."""

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from bot.guided import card as cards
+from bot.guided import card_changes
 from bot.guided.parsing import parse_duration, said_action
 from bot.models import ExperimentCard
 from guided_support import Chat
@@ -233,13 +234,13 @@ def test_a_change_to_the_same_value_is_not_called_a_change(make_coach) -> None:
 def test_correction_reads_fields_and_values() -> None:
     card = ExperimentCard(title="", action="")
     cards.set_action(card, "I will post one comic a week", "en", TODAY, 14)
-    assert cards.correction(card, "change the title to: Comic week", "en", TODAY) == "title"
+    assert card_changes.correction(card, "change the title to: Comic week", "en", TODAY) == "title"
     assert card.title == "Comic week"
-    assert cards.correction(card, "the check should be daily", "en", TODAY) == "daily_check"
+    assert card_changes.correction(card, "the check should be daily", "en", TODAY) == "daily_check"
     assert card.daily_check.endswith("today? (yes/no)")
-    head, changes = cards.field_changes("I expect the title of my posts to get more clicks")
+    head, changes = card_changes.field_changes("I expect the title of my posts to get more clicks")
     assert changes == []  # a field's word inside an answer is not a change
-    assert cards.field_changes("손님 이름을 외우기로 할게요")[1] == []
+    assert card_changes.field_changes("손님 이름을 외우기로 할게요")[1] == []
 
 
 # -- 4. labels before values -------------------------------------------------------------------------

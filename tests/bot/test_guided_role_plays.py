@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from bot.guided import card as cards
+from bot.guided import card_changes
 from bot.guided.card import strength_phrase
 from bot.guided.parsing import tenure_days, where_by_tenure
 from bot.models import ExperimentCard
@@ -123,7 +124,7 @@ def test_time_at_it_is_taken_at_the_early_or_past_question(make_coach) -> None:
 def test_a_new_rate_rewrites_the_action_and_the_check_becomes_weekly(action, said, lang, expect) -> None:
     card = ExperimentCard(title="", action="")
     cards.set_action(card, action, lang, TODAY, 10)
-    assert cards.correction(card, said, lang, TODAY) == "action"
+    assert card_changes.correction(card, said, lang, TODAY) == "action"
     assert expect in card.action and card.duration_days == 10
     assert "each morning" not in card.action and "every day" not in card.action and "매일" not in card.action
     assert ("this week" in card.daily_check or "이번 주" in card.daily_check) and expect not in card.daily_check
