@@ -12,7 +12,8 @@ from knowledge.passages import Passage
 from ..models import ChatMessage, SessionState, now
 from .quotes import PassagesFor
 from .turn import Turn
-from .understanding import Embed, Understander
+from .intent_examples import Embed
+from .understanding import Understander
 
 if TYPE_CHECKING:
     from ..person_models import Notebook

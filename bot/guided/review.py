@@ -10,7 +10,8 @@ from . import card as cards
 from .lexicon import FRAGMENT_CHARS, clauses, fragment, lexicon, substance, trim
 from .parsing import parse_duration, parse_reward, split_plus_minus
 from .progress import ReviewDraft, Suggestion
-from .understanding import Intent, is_question
+from .question_form import is_question
+from .understanding import Intent
 
 if TYPE_CHECKING:
     from .turn import Turn

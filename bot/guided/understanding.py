@@ -6,30 +6,25 @@ an answer, a question to the coach, "I don't know", a request for an idea, a pic
 option, a correction, a report of results, distress, another topic, or a meta remark. Without an
 embedding function the lexicon alone decides.
 
-    .venv/bin/python -m bot.guided.understanding --write   # rebuild bot/text/guided_intents.npz
+    echo 'what does on-policy mean' | .venv/bin/python -m bot.guided.understanding
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from importlib import resources
-from typing import Any
 
 from ..words import load
-from ..korean import syllable_parts
+from .intent_examples import Embed, ExampleIndex, index_for
 from .lexicon import lexicon, said, substance
 from .progress import Where
+from .question_form import PROPOSES, WH, is_question
 
 log = logging.getLogger(__name__)
 
-Embed = Callable[[str], Sequence[float]]
-VECTORS_FILE = "guided_intents.npz"
 
 
 class Intent(str, Enum):
@@ -67,90 +62,6 @@ class Understanding:
         return f"{self.intent.value}{extra}"
 
 
-# -- the examples and their vectors ----------------------------------------------------------------
-
-
-def examples() -> list[tuple[str, str]]:
-    """(label, text) of every example: intents, early/past, and the answers' topics."""
-    intents = load("guided_intents")
-    rows = [(label, text) for label, texts in intents["intents"].items() for text in texts]
-    rows += [(f"where:{label}", text) for label, texts in intents["where"].items() for text in texts]
-    rows += [(f"topic:{name}", text) for name, topic in load("guided_answers").items() for text in topic["examples"]]
-    return rows
-
-
-def examples_digest(rows: list[tuple[str, str]] | None = None) -> str:
-    rows = examples() if rows is None else rows
-    return hashlib.sha256("\n".join(f"{label}\t{text}" for label, text in rows).encode("utf-8")).hexdigest()[:16]
-
-
-class ExampleIndex:
-    """Unit vectors of the examples; `nearest(v)` is each label's best cosine with `v`."""
-
-    def __init__(self, labels: list[str], vectors: Any) -> None:
-        import numpy as np
-
-        self.labels = labels
-        matrix = np.asarray(vectors, dtype=np.float32)
-        self.matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-        self.groups: dict[str, Any] = {}
-        for i, label in enumerate(labels):
-            self.groups.setdefault(label, []).append(i)
-        self.groups = {k: np.asarray(v) for k, v in self.groups.items()}
-
-    def nearest(self, vector: Sequence[float]) -> dict[str, float]:
-        import numpy as np
-
-        v = np.asarray(vector, dtype=np.float32)
-        v = v / max(float(np.linalg.norm(v)), 1e-9)
-        sims = self.matrix @ v
-        return {label: float(sims[idx].max()) for label, idx in self.groups.items()}
-
-
-_indexes: dict[Any, ExampleIndex] = {}
-_index_lock = threading.Lock()
-
-
-def _embed_key(embed: Embed) -> Any:
-    owner = getattr(embed, "__self__", None)
-    return (id(owner), getattr(embed, "__func__", None)) if owner is not None else embed
-
-
-def _model_id(embed: Embed) -> str | None:
-    """The embedding model's id, from the function or the object it is a method of (E5Embeddings.model_id)."""
-    return getattr(embed, "model_id", None) or getattr(getattr(embed, "__self__", None), "model_id", None)
-
-
-def _shipped(model_id: str | None, rows: list[tuple[str, str]]) -> Any | None:
-    """The shipped vectors, when they were made by this model from these very examples."""
-    if model_id is None:
-        return None
-    try:
-        import numpy as np
-
-        with resources.files("bot").joinpath("text", VECTORS_FILE).open("rb") as f:
-            data = np.load(f)
-            if str(data["digest"]) != examples_digest(rows) or str(data["model"]) != model_id:
-                log.warning("%s is stale; embedding the examples at run time", VECTORS_FILE)
-                return None
-            return data["vectors"].astype("float32")
-    except (OSError, KeyError, ValueError):
-        return None
-
-
-def index_for(embed: Embed) -> ExampleIndex:
-    """The examples' index for this embedding function, computed once per process."""
-    key = _embed_key(embed)
-    with _index_lock:
-        if key not in _indexes:
-            rows = examples()
-            vectors = _shipped(_model_id(embed), rows)
-            if vectors is None:
-                vectors = [list(embed(text)) for _, text in rows]
-            _indexes[key] = ExampleIndex([label for label, _ in rows], vectors)
-        return _indexes[key]
-
-
 # -- reading a message -----------------------------------------------------------------------------
 
 # How much an intent's nearest example must beat the nearest ordinary answer (e5's cosines sit
@@ -167,7 +78,6 @@ SET_PHRASE_BAR = {Intent.META: 0.92, Intent.GREETING: 0.92}
 _SHORT_ONLY = {Intent.DONT_KNOW, Intent.META, Intent.GREETING, Intent.YES, Intent.NO, Intent.PICK}
 _IDEA_FORM = re.compile(r"\b(?:idea|suggest|recommend|pick (?:one|for me)|example)\b|아이디어|제안|추천|골라|예시|뭘 하면", re.I)
 _REQUEST_FORM = re.compile(r"\b(?:tell me|give me|show me|translate|can you|could you|please)\b|주세요|해 ?줘|알려", re.I)
-_QUESTION_END = re.compile(r"\?\s*$|[까가나요죠]\?|(?:뭐예요|뭔가요|뭐죠|인가요|나요|을까요|ㄹ까요|는지요|건가요|무슨 뜻)\s*[.?]?\s*$")
 _QUESTION_START = re.compile(
     r"(?:^|\b(?:but|so|and|ok|okay|wait|hmm|then|sorry)[,.]?\s+)(?:what|why|how|who|where|when|is|are|can|could|do|does|did|should|will|would)\b",
     re.I,
@@ -180,91 +90,6 @@ _NEGATION_TAIL = re.compile(r"^[^.,!?]{0,12}\b(?:anymore|any more|no more)\b", r
 
 def _same(a: str, b: str) -> bool:
     return " ".join(a.lower().split()).strip(" .!") == " ".join(b.lower().split()).strip(" .!")
-
-
-# A sentence inside a longer message that asks ("honestly what even is on-policy? sounds like
-# corporate speak"): it ends in "?" and, past a filler or two, opens with a question word.
-_ASKED = re.compile(r"[^.!?\n]*\?")
-_FILLER = re.compile(r"^(?:honestly|seriously|um+|uh+|so|ok(?:ay)?|wait|but|and|like|hmm+|sorry|also|then|well|just|anyway|btw|lol)\b[,.]?\s*", re.I)
-_OPENS_AS_QUESTION = re.compile(
-    r"^(?:what|why|how|who|where|when|which|whose|is|are|am|was|were|can|could|do|does|did|should|will|would|isn'?t|aren'?t|don'?t|doesn'?t)\b", re.I
-)
-
-
-# Typed without a "?": "is this another chatgpt wrapper", "who's jason wei anyway". An auxiliary
-# before a pronoun or an article, or a question word before a verb, opens a question.
-_ASKS_BARE = re.compile(
-    r"^(?:(?:is|are|can|could|do|does|did|will|would|should|was|were)\s+(?:this|it|that|you|there|the|a|an|i|we|my|your|he|she|they)\b"
-    r"|(?:who|what|why|how|where|when)(?:'?s|\s+is|\s+are|\s+do|\s+does|\s+did|\s+can|\s+should|\s+would)\b)",
-    re.I,
-)
-
-
-# Korean endings that ask the coach something ("뭐예요?", "해야 돼요?", "할까요?"), not the "?" of a
-# guess said aloud ("칼질?", "초반인듯?", "6..?").
-_KO_ASKS = re.compile(r"(?:[까나죠니냐]|(?<!거)요)\s*\?")
-# Medial vowels a polite verb ending puts before 요 ("걸려요?", "돼요?", "해요?", "뭐예요?"); a noun
-# before 요 ("발표요?", "칼질이요?", "엑셀요?") is a guess said back, not a question.
-_VERB_VOWELS = {0, 1, 4, 5, 6, 7, 9, 10, 11, 14}  # ㅏ ㅐ ㅓ ㅔ ㅕ ㅖ ㅘ ㅙ ㅚ ㅝ
-
-
-def _ko_asks(sentence: str) -> bool:
-    for m in _KO_ASKS.finditer(sentence):
-        if sentence[m.start()] != "요":
-            return True
-        parts = syllable_parts(sentence[m.start() - 1]) if m.start() else None
-        if parts is not None and parts[2] == 0 and parts[1] in _VERB_VOWELS:
-            return True
-    return False
-_WH = re.compile(r"\b(?:what|why|how|who|where|when|which)\b|왜|어떻게|언제|어디|누가|누구|무슨|몇|얼마|뭔|뭘|뭐(?:가|를|예요|야|지|죠|에요)", re.I)
-# A guess said with a "?" ("모르겠음 초반인듯?", "early I guess?", "maybe a 6?"): an answer, hedged.
-_HEDGE = re.compile(r"인\s?듯|같은데|같기도|아마|(?:정도|쯤|가량)\s*\?|\bor so\b|ish\?|\bi guess\b|\bmaybe\b|\bprobably\b|\bi think\b|\bkinda\b|\bsort of\b", re.I)
-# A plan of the person's own, put as a question while an experiment is being designed ("필사 대신
-# 판례 설명해 볼까요? 2주 동안?", "what if I post one sketch a day?"): it answers "what will you do?".
-_PROPOSES = re.compile(r"볼까요|할까요|하면 어때요|하면 어떨까요|(?:는|은) 건 어때요|(?:는|은) 거 어때요|\bhow about (?:i|me)\b|\bwhat if i\b|\bshould i (?:try|do|just)\b|\bcould i (?:try|do|just)\b", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=\?)(?=[^\s?.!…])")
-
-
-# "did it 4 of 7 days", "did it for a week": a report that leaves out its "I" ("did it work" asks).
-_DID_IT = re.compile(r"(?:did|done|finished|tried) (?:it|that|this|the thing)\b(?!\s+(?:work|help|matter|count|make|go|feel|seem|actually|really|even)\b)", re.I)
-
-
-# "그래서 뭘 하라는 건데요", "아니 뭘 하라는 건지 물어봤는데요", "so what am I supposed to do": asking
-# what the session wants of them, with or without a "?".
-_WHAT_TO_DO = re.compile(
-    r"(?:뭘|무엇을|뭐를|어떻게)\s*하라는|뭘\s*해야\s*(?:하|될|돼|된)|\bwhat (?:am i|are we) (?:supposed|meant) to do\b"
-    r"|\bwhat do you want (?:me|us) to do\b|\bso what do i (?:do|actually do)\b",
-    re.I,
-)
-
-
-def _asks(sentence: str) -> bool:
-    """Whether one sentence asks something: it opens as a question, or a "?" closes an asking
-    ending or a question word."""
-    sentence = sentence.strip(" \"'“”‘’")
-    if _WHAT_TO_DO.search(sentence):
-        return True
-    while (stripped := _FILLER.sub("", sentence, count=1)) != sentence:
-        sentence = stripped
-    if _DID_IT.match(sentence) and "?" not in sentence:
-        return False  # "did it 4 of 7 days": "(I) did it", told
-    if len(sentence) < 80 and _ASKS_BARE.search(sentence):
-        return True
-    if "?" not in sentence:
-        return bool(_QUESTION_END.search(sentence))  # "온폴리시가 무슨 뜻" / "이게 뭔가요."
-    return bool(_OPENS_AS_QUESTION.search(sentence) or _ko_asks(sentence) or _WH.search(sentence))
-
-
-def is_question(text: str) -> bool:
-    """Whether the message asks the coach something. A message of one sentence ending in "?" asks
-    ("a pasta recipe?"); inside a longer message, a "?" after a few words is a guess said aloud
-    ("장보는거? 새벽시장 가는거 좋아함", "interviewing people? i got good at …", "+1 i guess? maybe more"),
-    unless that sentence is asked as a question ("…. what does on-policy even mean?")."""
-    t = text.strip()
-    sentences = [s for s in _SENTENCE.split(t[:2000]) if s.strip(" .…")]
-    if any(_asks(s) for s in sentences):
-        return True
-    return len(sentences) <= 1 and "?" in t and not _HEDGE.search(t)
 
 
 # Intents that misread costs most need a clearer lead over an ordinary answer.
@@ -315,8 +140,8 @@ class Understander:
         intents = {i.value: scores.get(i.value, 0.0) for i in Intent}
         short = substance(text) < 30
         question = is_question(text)
-        if question and step is not None and step.startswith(("design", "card_")) and _PROPOSES.search(text) \
-                and not _WH.search(text):
+        if question and step is not None and step.startswith(("design", "card_")) and PROPOSES.search(text) \
+                and not WH.search(text):
             question = False  # their own plan, put as a question: an answer to "what will you do?"
 
         markers = {
@@ -438,27 +263,11 @@ class Understander:
         return best if where[best] >= 0.9 and where[best] - second >= 0.02 else None  # type: ignore[return-value]
 
 
-def _write() -> None:
-    """Embed the examples with the bundled model and write them next to the words."""
-    import numpy as np
-
-    from knowledge.embeddings import E5Embeddings
-
-    rows = examples()
-    model = E5Embeddings()
-    vectors = np.asarray([model.embed_query(text) for _, text in rows], dtype=np.float16)
-    path = resources.files("bot").joinpath("text", VECTORS_FILE)
-    with open(str(path), "wb") as f:
-        np.savez_compressed(f, vectors=vectors, digest=np.asarray(examples_digest(rows)), model=np.asarray(model.model_id))
-    print(f"wrote {len(rows)} example vectors to {path}")
-
-
 if __name__ == "__main__":
     import sys
 
-    if "--write" in sys.argv:
-        _write()
-    else:
-        u = Understander(__import__("knowledge.embeddings", fromlist=["E5Embeddings"]).E5Embeddings().embed_query)
-        for line in sys.stdin:
-            print(u.read(line.strip()), "|", line.strip())
+    from knowledge.embeddings import E5Embeddings
+
+    u = Understander(E5Embeddings().embed_query)
+    for line in sys.stdin:
+        print(u.read(line.strip()), "|", line.strip())

@@ -533,14 +533,14 @@ def test_an_old_dict_shaped_progress_still_loads_and_continues(chat) -> None:
 def test_shipped_example_vectors_match_the_examples(embeddings) -> None:
     import numpy as np
 
-    from bot.guided.understanding import VECTORS_FILE, examples, examples_digest
+    from bot.guided.intent_examples import VECTORS_FILE, examples, examples_digest
     from importlib import resources
 
     with resources.files("bot").joinpath("text", VECTORS_FILE).open("rb") as f:
         data = np.load(f)
         vectors, digest, model = data["vectors"], str(data["digest"]), str(data["model"])
     rows = examples()
-    assert digest == examples_digest(rows), "run: .venv/bin/python -m bot.guided.understanding --write"
+    assert digest == examples_digest(rows), "run: .venv/bin/python -m bot.guided.intent_examples --write"
     assert model == embeddings.model_id and len(vectors) == len(rows)
     for i in range(0, len(rows), 37):
         fresh = np.asarray(embeddings.embed_query(rows[i][1]))
@@ -658,7 +658,7 @@ def test_something_the_person_hates_is_a_drain_even_when_asked_for_a_strength(ma
 
 
 def test_a_skeptic_typing_without_question_marks_is_answered_and_read_in_place(make_coach) -> None:
-    from bot.guided.understanding import is_question
+    from bot.guided.question_form import is_question
 
     assert is_question("is this another chatgpt wrapper") and is_question("whatever. is it therapy")
     assert not is_question("what I do is copy my boss") and not is_question("people come to me when a project is on fire")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from guided_support import at_strengths
 
-from bot.guided.understanding import is_question
+from bot.guided.question_form import is_question
 
 THERAPY = ("therapy", "치료")
 

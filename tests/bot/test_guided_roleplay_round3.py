@@ -278,6 +278,6 @@ def test_an_action_said_as_a_thing_gets_a_verb(said, action) -> None:
 
 @pytest.mark.parametrize("text", ["whats this", "hows this work", "whos jason wei anyway"])
 def test_a_question_typed_without_its_apostrophe_is_a_question(text) -> None:
-    from bot.guided.understanding import is_question
+    from bot.guided.question_form import is_question
 
     assert is_question(text)
