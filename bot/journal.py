@@ -2,9 +2,8 @@
 
 Each session has an owner (a person key, see people.py). Forgetting deletes with `secure_delete`
 on and truncates the WAL, so the words are gone from the file, not only from the tables. A turn
-claims its session (a `claims` row, taken in a BEGIN IMMEDIATE transaction), so two processes on
-one session take turns, and a write from a turn whose claim was dropped (the session was
-forgotten meanwhile) is refused.
+claims its session first (journal_claims.py); session ids and their errors are in session_ids.py,
+the file's problems by name in journal_problems.py.
 """
 
 from __future__ import annotations
@@ -12,33 +11,32 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
-import socket
 import sqlite3
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 from knowledge.private import private_dir, private_file, writable
 
+from .journal_claims import CLAIM_WAIT_SECONDS, SessionBusy, SessionClaims
+from .journal_problems import JournalProblem, named, problem
 from .lenient import lenient_model
 from .models import ChatMessage, Feedback, SessionState, now
+from .session_ids import SESSION_ID, InvalidSessionId, UnknownSession, check_session_id
+
+# Callers import the names of session ids, claims and problems from here too.
+__all__ = [
+    "LOCAL_OWNER", "SESSION_ID", "InvalidSessionId", "Journal", "JournalProblem", "SessionBusy", "SessionSummary",
+    "UnknownSession", "check_session_id", "problem",
+]
 
 log = logging.getLogger(__name__)
 
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 LOCAL_OWNER = "local"
-# A claim outlives a live turn (the model's timeout and retries are far shorter); a holder that died
-# on this machine is noticed at once by its pid.
-CLAIM_LEASE_SECONDS = 600.0
-CLAIM_WAIT_SECONDS = 120.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -76,75 +74,6 @@ CREATE TABLE IF NOT EXISTS claims (
 _MIGRATIONS = {("sessions", "owner"): "ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT 'local'"}
 
 
-class InvalidSessionId(ValueError):
-    """A session id that is not 1-64 letters, digits, '-' or '_' (so it can never name a path)."""
-
-
-class UnknownSession(InvalidSessionId):
-    """No session with this id for this person: it does not exist, or belongs to someone else
-    (the two are told apart by nobody)."""
-
-    def __init__(self, session_id: str) -> None:
-        super().__init__(f"No session {session_id[:80]!r} here. Start a new one with an empty session id.")
-
-
-class SessionBusy(RuntimeError):
-    """Another process is in the middle of a turn of this session."""
-
-
-class JournalProblem(RuntimeError):
-    """The journal file cannot be used as it is; the message names the file and what to do."""
-
-
-def check_session_id(session_id: str) -> str:
-    if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
-        raise InvalidSessionId(
-            f"Invalid session id {str(session_id)[:80]!r}: use 1-64 letters, digits, '-' or '_'."
-        )
-    return session_id
-
-
-def problem(path: Path, exc: BaseException) -> JournalProblem | None:
-    """A named problem for an error SQLite (or the OS) gave about the journal, or None if it is not one."""
-    text = str(exc).lower()
-    if isinstance(exc, UnicodeError):
-        return JournalProblem(
-            f"The journal path {os.fsencode(path)!r} is not valid UTF-8: set COACH_HOME to a folder whose name is UTF-8."
-        )
-    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
-        return JournalProblem(
-            f"The journal {path} is read-only ({exc}): reading works, saving does not. "
-            "Make COACH_HOME writable (or point COACH_HOME elsewhere) to go on talking."
-        )
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return JournalProblem(
-            f"The journal {path} is damaged ({exc}). Run `coach doctor --repair`: it salvages what it can "
-            "into a new journal and keeps the damaged file beside it."
-        )
-    if "unable to open" in text:
-        return JournalProblem(f"Cannot open the journal {path} ({exc}): check that COACH_HOME exists and is yours.")
-    return None
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _named(method: F) -> F:
-    """SQLite's errors about the file itself become a JournalProblem that says what to do."""
-
-    @wraps(method)
-    def run(self: Journal, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except (sqlite3.DatabaseError, OSError, UnicodeError) as exc:
-            named = problem(self.path, exc)
-            if named is None:
-                raise
-            raise named from None
-
-    return run  # type: ignore[return-value]
-
-
 @dataclass(frozen=True)
 class SessionSummary:
     id: str
@@ -161,12 +90,11 @@ class Journal:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._held: dict[str, str] = {}  # session id -> the token of this process's claim on it
-        self._holder = f"{socket.gethostname()}:{os.getpid()}"
+        self._claims = SessionClaims(self.path, self._tx)
         self.read_only = False
         self._open()
 
-    @_named
+    @named
     def _open(self) -> None:
         os.fsencode(self.path).decode("utf-8")  # a non-UTF-8 path fails here, by name, not deep in SQLite
         home = self.path.parent
@@ -223,13 +151,13 @@ class Journal:
 
     # -- sessions ----------------------------------------------------------------------------
 
-    @_named
+    @named
     def owner(self, session_id: str) -> str | None:
         """Who owns the session (a person key), or None when there is no such session."""
         row = self._db().execute("SELECT owner FROM sessions WHERE id = ?", (check_session_id(session_id),)).fetchone()
         return row["owner"] if row else None
 
-    @_named
+    @named
     def load(self, session_id: str) -> SessionState | None:
         """The session's state with its owner; fields a newer version wrote that this one cannot read are left out."""
         row = self._db().execute(
@@ -241,7 +169,7 @@ class Journal:
         state.owner = row["owner"]
         return state
 
-    @_named
+    @named
     def save(self, state: SessionState) -> bool:
         """Store the state; False (nothing written) when this process's claim on it was dropped."""
         with self._tx() as db:
@@ -249,7 +177,7 @@ class Journal:
 
     def _upsert(self, db: sqlite3.Connection, state: SessionState) -> bool:
         session_id = check_session_id(state.session_id)
-        if not self._still_claimed(db, session_id):
+        if not self._claims.still_claimed(db, session_id):
             return False
         db.execute(
             "INSERT INTO sessions (id, created_at, updated_at, state, owner) VALUES (?, ?, ?, ?, ?) "
@@ -259,7 +187,7 @@ class Journal:
         )
         return True
 
-    @_named
+    @named
     def sessions(self, owner: str | None = LOCAL_OWNER) -> list[SessionSummary]:
         """The owner's sessions, newest first (owner=None: everyone's, for `coach doctor`)."""
         where, params = ("WHERE s.owner = ?", (owner,)) if owner is not None else ("", ())
@@ -281,13 +209,13 @@ class Journal:
             for r in rows
         ]
 
-    @_named
+    @named
     def owners(self) -> dict[str, int]:
         """Every owner with how many sessions they have."""
         rows = self._db().execute("SELECT owner, COUNT(*) AS n FROM sessions GROUP BY owner").fetchall()
         return {r["owner"]: r["n"] for r in rows}
 
-    @_named
+    @named
     def forget(self, session_id: str, owner: str = LOCAL_OWNER) -> bool:
         """Delete the owner's session with all its messages, from the file too; False if there was none."""
         check_session_id(session_id)
@@ -298,7 +226,7 @@ class Journal:
         self.scrub()
         return True
 
-    @_named
+    @named
     def forget_owner(self, owner: str) -> list[str]:
         """Delete every session of one owner; returns their ids."""
         with self._tx() as db:
@@ -328,57 +256,14 @@ class Journal:
 
     # -- one writer per session --------------------------------------------------------------
 
-    @contextmanager
-    def claim(self, session_id: str, wait: float = CLAIM_WAIT_SECONDS) -> Iterator[None]:
-        """Hold the session for one turn: another process's turn on it waits until this one is done."""
-        if self.read_only:
-            yield
-            return
-        token = f"{self._holder}:{uuid.uuid4().hex[:8]}"
-        deadline = time.monotonic() + wait
-        while not self._take(check_session_id(session_id), token):
-            if time.monotonic() > deadline:
-                raise SessionBusy(session_id)
-            time.sleep(0.05)
-        self._held[session_id] = token
-        try:
-            yield
-        finally:
-            if self._held.get(session_id) == token:
-                del self._held[session_id]
-            try:
-                with self._tx() as db:
-                    db.execute("DELETE FROM claims WHERE session_id = ? AND holder = ?", (session_id, token))
-            except sqlite3.Error:
-                log.warning("could not release the claim on session %s", session_id)
-
-    @_named
-    def _take(self, session_id: str, token: str) -> bool:
-        with self._tx() as db:
-            row = db.execute("SELECT holder, expires FROM claims WHERE session_id = ?", (session_id,)).fetchone()
-            if row is not None and row["expires"] > time.time() and _alive(row["holder"]):
-                return False
-            db.execute(
-                "INSERT OR REPLACE INTO claims (session_id, holder, expires) VALUES (?, ?, ?)",
-                (session_id, token, time.time() + CLAIM_LEASE_SECONDS),
-            )
-            return True
-
-    def _still_claimed(self, db: sqlite3.Connection, session_id: str) -> bool:
-        token = self._held.get(session_id)
-        if token is None:
-            return True  # a write outside a turn (tests, tools): nothing to check against
-        held = db.execute(
-            "UPDATE claims SET expires = ? WHERE session_id = ? AND holder = ?",
-            (time.time() + CLAIM_LEASE_SECONDS, session_id, token),
-        ).rowcount
-        if not held:
-            log.info("session %s was forgotten during a turn; the turn's writes are dropped", session_id)
-        return bool(held)
+    def claim(self, session_id: str, wait: float = CLAIM_WAIT_SECONDS) -> AbstractContextManager[None]:
+        """Hold the session for one turn: another process's turn on it waits until this one is done
+        (SessionBusy after `wait` seconds). A read-only journal is written by nobody: nothing to hold."""
+        return nullcontext() if self.read_only else self._claims.claim(session_id, wait)
 
     # -- messages ----------------------------------------------------------------------------
 
-    @_named
+    @named
     def append(self, session_id: str, message: ChatMessage, state: SessionState | None = None) -> int:
         """Store a message (and, in the same transaction, the session state); returns its row id
         (0 when the session was forgotten during the turn, and nothing was written)."""
@@ -387,7 +272,7 @@ class Journal:
             if state is not None:
                 if not self._upsert(db, state):
                     return 0
-            elif not self._still_claimed(db, session_id):
+            elif not self._claims.still_claimed(db, session_id):
                 return 0
             cur = db.execute(
                 "INSERT INTO messages (session_id, role, content, sources, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -402,7 +287,7 @@ class Journal:
             )
             return int(cur.lastrowid)
 
-    @_named
+    @named
     def messages(self, session_id: str, limit: int | None = None, replaced: bool = False) -> list[ChatMessage]:
         """The session's messages in order; with `limit`, only the last ones. Turns taken back
         (retried, undone, edited) are left out unless `replaced`."""
@@ -430,7 +315,7 @@ class Journal:
             for r in self._db().execute(query, params).fetchall()
         ]
 
-    @_named
+    @named
     def replace_last_turn(self, session_id: str) -> list[ChatMessage]:
         """Mark the last user message and what followed it as replaced (kept, not shown or sent to
         the model again); returns those messages, the user's first. Empty if there is none."""
@@ -440,7 +325,7 @@ class Journal:
                 "SELECT MAX(id) FROM messages WHERE session_id = ? AND role = 'user' AND status != 'replaced'",
                 (session_id,),
             ).fetchone()
-            if row[0] is None or not self._still_claimed(db, session_id):
+            if row[0] is None or not self._claims.still_claimed(db, session_id):
                 return []
             taken = [m for m in self.messages(session_id) if m.id is not None and m.id >= row[0]]
             db.execute(
@@ -449,7 +334,7 @@ class Journal:
             )
         return taken
 
-    @_named
+    @named
     def count(self, session_id: str) -> int:
         """How many messages the session holds, without reading them."""
         row = self._db().execute(
@@ -459,7 +344,7 @@ class Journal:
 
     # -- feedback on replies ------------------------------------------------------------------
 
-    @_named
+    @named
     def add_feedback(self, feedback: Feedback) -> int:
         """Store a like or dislike (and its comment); with `feedback.id`, update that one's comment."""
         check_session_id(feedback.session_id)
@@ -481,7 +366,7 @@ class Journal:
             )
             return int(cur.lastrowid)
 
-    @_named
+    @named
     def feedback(self, session_id: str | None = None) -> list[Feedback]:
         """Likes and dislikes in order, of one session or (None) of all."""
         if not self._has_feedback:
@@ -503,17 +388,3 @@ class Journal:
             db.close()
             self._local.db = None
 
-
-def _alive(holder: str) -> bool:
-    """False when the claim's holder was a process on this machine that is gone."""
-    host, _, rest = holder.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine's: the lease decides
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
