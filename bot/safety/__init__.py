@@ -83,14 +83,22 @@ def assess(
     message in an English session is read with the Korean bar)."""
     from .classifier import classifier, cue_features, embed
     from .features import cued_danger, language_of
+    from .followup import without_denials
 
     text = examined(text or "", limit)
     normalised = lexicon.normalise(text)
     hit = lexicon.match(normalised)
+    denial = False
     if hit.level == "crisis":
-        return Assessment("crisis", words=hit.words, source="lexicon")
+        # "no!! god no. im not suicidal im just bad at my phd": danger named only to deny it is not
+        # the crisis tier; what else the message says is read as any message is.
+        rest = without_denials(normalised)
+        if rest == normalised or lexicon.match(rest).level == "crisis":
+            return Assessment("crisis", words=hit.words, source="lexicon")
+        text, normalised, denial, vector = rest, rest, True, None
+        hit = lexicon.match(normalised)
     if not text.strip():
-        return Assessment("none")
+        return Assessment("none", distress=denial)
     model = classifier()
     if vector is None or len(vector) != model.dimension:
         try:
@@ -116,7 +124,7 @@ def assess(
         level = "concern"
     else:
         level = "none"
-    distress = level == "none" and (hit.distress or scores.distress >= DISTRESS_BAR)
+    distress = level == "none" and (denial or hit.distress or scores.distress >= DISTRESS_BAR)
     source = "none" if level == "none" else "both" if hit.level == "concern" else "classifier"
     return Assessment(level, distress, hit.words, round(danger, 4), round(scores.crisis, 4), source, distress and hit.distress)
 

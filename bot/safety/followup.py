@@ -22,7 +22,9 @@ Question = Literal["harm", "safe"]
 _NEGATION = re.compile(r"\b(not|never|no|nope)\b|n't|안\s|않|없|아니|절대", re.IGNORECASE)
 # "네??" / "예?" / "what?!" / "huh?" open a surprised answer: "pardon?", not "yes".
 _SURPRISE = re.compile(r"^\s*(네|예|넹|뭐|뭐요|엥|헐|what|huh|wait|sorry)\s*[?!]+\s*", re.IGNORECASE)
-_CLAUSES = re.compile(r"[.!?;,\n。…]+|\s(?:but|and|though|although)\s|(?:지만|는데|은데|인데)\s", re.IGNORECASE)
+_CLAUSES = re.compile(
+    r"[.!?;,\n。…]+|\s(?:but|and|though|although)\s|(?:지만|는데|은데|인데)\s|(?<=아니라)\s|(?<=아니고)\s", re.IGNORECASE
+)
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +40,24 @@ def _any(kind: str, text: str) -> bool:
     return any(p.search(text) for p in _patterns()[kind])
 
 
+# "not suicidal yet", "오늘은 안 죽어요": a denial with a time on it is not one.
+_FOR_NOW = re.compile(r"\b(yet|today|tonight|for now|right now)\b|아직|오늘은|당분간|지금은", re.IGNORECASE)
+
+
+def denied(clause: str) -> bool:
+    """Whether a clause names danger only to deny it ("im not suicidal", "자살 생각은 없어요",
+    "I'd never hurt myself"), with no "yet" or "today" on the denial."""
+    return (
+        lexicon.match(clause).level != "none" and _any("safe", clause) and bool(_NEGATION.search(clause))
+        and not _FOR_NOW.search(clause) and not _any("unsafe", clause)
+    )
+
+
+def without_denials(text: str) -> str:
+    """The message without its clauses that deny danger: what is left to be read for it."""
+    return " ".join(c.strip() for c in _CLAUSES.split(text) if c.strip() and not denied(c.strip()))
+
+
 def read_answer(text: str, question: Question) -> Answer:
     text = _SURPRISE.sub("", lexicon.normalise(text or "")[:2000].strip())
     for pattern in _patterns()["dismissed"]:
@@ -51,7 +71,7 @@ def read_answer(text: str, question: Question) -> Answer:
         if _any("unsafe", clause):
             return "unsafe"
         danger = lexicon.match(clause).level != "none"
-        if _any("safe", clause) and (not danger or _NEGATION.search(clause)):
+        if _any("safe", clause) and (not danger or denied(clause)):
             safe = True  # "I'm okay" / "I'd never hurt myself"; not "I'm okay, I just want to die"
         elif danger:
             return "unsafe"

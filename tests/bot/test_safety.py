@@ -246,6 +246,43 @@ def test_safe_after_a_check_in_resumes_without_answering_the_pending_coaching_qu
     assert first.text not in reply.text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no!! god no. im not suicidal im just bad at my phd. this is exactly why i didnt want therapy stuff",
+        "I would never kill myself, I'm just venting about my thesis",
+        "자살 생각은 없어요. 그냥 일이 너무 많아서요",
+        "죽고 싶은 건 아니고 그냥 지쳤어요",
+    ],
+)
+def test_danger_named_only_to_deny_it_is_distress_not_a_crisis(text):
+    a = assess(text)
+    assert a.level == "none" and a.distress
+
+
+@pytest.mark.parametrize(
+    "text, least",
+    [
+        ("I'm not suicidal but sometimes I wish I could just disappear", "concern"),
+        ("죽고 싶은 게 아니라 사라지고 싶어요", "concern"),
+        ("im not suicidal yet", "crisis"),
+        ("not going to kill myself today", "crisis"),
+        ("I want to kill myself", "crisis"),
+    ],
+)
+def test_a_denial_does_not_hide_the_danger_said_beside_it_or_a_denial_for_now(text, least):
+    order = ["none", "concern", "crisis"]
+    assert order.index(assess(text).level) >= order.index(least)
+
+
+def test_a_denial_after_a_check_in_is_safe_and_coaching_goes_on(guided):
+    guided.ask("I keep copying my advisor and I feel behind", "deny")
+    assert guided.ask("Sometimes I think my family would be better off without me", "deny").stage is Stage.SAFETY
+    reply = guided.ask("no!! god no. im not suicidal im just bad at my phd", "deny")
+    assert reply.stage is not Stage.SAFETY and is_safe_reply(reply.text)
+    assert guided.state("deny").safety is None
+
+
 @pytest.mark.parametrize("answer", ["yes", "I don't know", "maybe. whatever"])
 def test_not_safe_or_unclear_after_a_check_in_gets_the_crisis_response(guided, answer):
     guided.ask("I've been giving my things away, I won't need them", "unsafe")
