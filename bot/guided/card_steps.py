@@ -11,7 +11,7 @@ from . import card as cards
 from . import card_changes
 from . import design_steps, review
 from .lexicon import lexicon, sentences, substance, trim
-from .parsing import (chosen_text, drop_questions, parse_duration, parse_score, remove_duration, said_action, said_score,
+from .parsing import (bare_days, chosen_text, drop_questions, parse_duration, parse_score, remove_duration, said_action, said_score,
                       split_hypothesis_reward,
                       split_options, split_smallest_obstacle)
 from .understanding import Intent
@@ -73,6 +73,10 @@ def took_changes(t: Turn) -> bool:
         card_changes.apply_change(card, name, value, t.state.language, t.today())
     t.show_card("say.card_changed" if card.model_dump() != before else "say.card_intro")
     rest = card_changes.without_fields(t.msg, asked)
+    score, _ = said_score(rest) if t.p.step == "card_confidence" else (None, rest)
+    if score is not None:
+        t.msg = str(score)  # "6. and change strength to fixing sauces, and reward to …": the changes, and the 6
+        return False
     if answers_here(rest):
         t.msg = rest  # "I expect more replies. also, the title should be …": the answer is still there
         return False
@@ -298,7 +302,7 @@ def shrunk(t: Turn, restate: bool = True) -> bool:
     derived = card.title == cards.title_for(card.action)
     _, changes = card_changes.field_changes(t.msg)
     text, _ = said_action(t.msg)
-    days = parse_duration(text)
+    days = parse_duration(text) or bare_days(t.msg)
     for name, value in sorted(changes, key=lambda c: c[0] != "action"):  # "행동도요. 5일 동안 썰툰 2개 올리기로 바꿔줘요"
         card_changes.apply_change(card, name, value, t.state.language, t.today())
     _, choice = split_options(text)

@@ -48,6 +48,18 @@ def parse_duration(text: str) -> int | None:
     return max(1, min(365, days))
 
 
+_DAYS_TALK = re.compile(r"\b(?:fewer|less|shorter|more|longer)\s+days\b|\b(?:duration|length)\b|기간|일수|며칠", re.I)
+_BARE_NUMBER = re.compile(r"\b(?:make it|to|down to|cut (?:it )?to|just|only)\s+(\d{1,2})\b(?!\s*(?:/|out of|점|%|\.\d))|(\d{1,2})\s*(?:으로|로)(?:\s|$|[.!~])", re.I)
+
+
+def bare_days(text: str) -> int | None:
+    """A length said as a bare number where days are the talk ("fewer days. make it 7", "기간은 5로")."""
+    if not _DAYS_TALK.search(text):
+        return None
+    m = _BARE_NUMBER.search(text)
+    return int(m.group(1) or m.group(2)) if m and 0 < int(m.group(1) or m.group(2)) <= 90 else None
+
+
 def tenure_days(text: str) -> int | None:
     """How long someone has been at something, in days ("시작한 지 석 달 됐어요" -> 90, "12 years" -> 4380)."""
     lex = lexicon()

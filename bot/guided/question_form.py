@@ -13,7 +13,7 @@ _QUESTION_END = re.compile(r"\?\s*$|[까가나요죠]\?|(?:뭐예요|뭔가요|�
 # A sentence inside a longer message that asks ("honestly what even is on-policy? sounds like
 # corporate speak"): it ends in "?" and, past a filler or two, opens with a question word.
 _ASKED = re.compile(r"[^.!?\n]*\?")
-_FILLER = re.compile(r"^(?:honestly|seriously|um+|uh+|so|ok(?:ay)?|wait|but|and|like|hmm+|sorry|also|then|well|just|anyway|btw|lol)\b[,.]?\s*", re.I)
+_FILLER = re.compile(r"^(?:honestly|seriously|um+|uh+|so|ok(?:ay)?|wait|but|and|like|hmm+|sorry|also|then|well|just|anyway|btw|lol|lmao|wtf|omg|omfg|bro|bruh|dude|yo|ugh|man|ok so|also like)\b[,.]?\s*", re.I)
 _OPENS_AS_QUESTION = re.compile(
     r"^(?:what|why|how|who|where|when|which|whose|is|are|am|was|were|can|could|do|does|did|should|will|would|isn'?t|aren'?t|don'?t|doesn'?t)\b", re.I
 )
@@ -93,3 +93,9 @@ def is_question(text: str) -> bool:
     if any(_asks(s) for s in sentences):
         return True
     return len(sentences) <= 1 and "?" in t and not _HEDGE.search(t)
+
+
+def asking_sentences(text: str) -> list[str]:
+    """The sentences of a message that ask something ("fewer days. make it 7. also is marco gonna be
+    pissed if i do this?" -> the last one)."""
+    return [s.strip() for s in _SENTENCE.split(text.strip()[:2000]) if s.strip(" .…") and _asks(s)]

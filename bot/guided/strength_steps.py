@@ -80,7 +80,10 @@ def on_capped(t: Turn) -> None:
 def plausible_strength(text: str) -> bool:
     """Something the person does or likes, said with enough words to be sure of it, or in words
     that mark a strength ("디버깅은 빨리 찾는 편", "people come to me when …")."""
-    if lexicon().has("strength_marker", text):
+    lex = lexicon()
+    if any(lex.has(k, text) for k in ("not_meant", "already_said", "remark")) and substance(text) < 60:
+        return False  # "dude that wasnt a strength that was a question", "bro u just asked that"
+    if lex.has("strength_marker", text):
         return True
     if HANGUL.search(text):
         return len(HANGUL.findall(text)) >= 6 and bool(cards._KO_PREDICATE.search(text.rstrip(" .!")))
@@ -113,20 +116,45 @@ def strength_said(text: str) -> str:
     return " ".join(marked) if marked else text
 
 
+_WORD = re.compile(r"[A-Za-z]{3,}|[가-힣]{2,}")
+_KO_PARTICLE = re.compile(r"(?:은|는|이|가|을|를|도|요|이요|에서|으로|로)$")
+_DISLIKE = re.compile(r"\b(?:hate|hated|can'?t stand|drains? me)\b|싫어|싫음|싫은|질색", re.I)
+
+
+def named_in(text: str, name: str) -> bool:
+    """Whether `text` names the strength `name` by one of its words ("i HATE inventory" names
+    "inventory n ordering"; "레터링은 강점 아니에요" names "레터링 작업")."""
+    said_words = {_KO_PARTICLE.sub("", w.lower()) for w in _WORD.findall(text)}
+    own = {_KO_PARTICLE.sub("", w.lower()) for w in _WORD.findall(name)} - {"the", "and", "that", "this", "with", "for", "그거", "그런", "이거"}
+    return bool(own & said_words)
+
+
 def take_back(t: Turn) -> bool:
-    """"no that's not what I meant" / "아니 그게 강점이란 게 아니고요" right after a strength was noted:
-    that strength is taken back and the question asked again (the denial itself had been stored)."""
+    """"no that's not what I meant" / "아니 그게 강점이란 게 아니고요" right after a strength was noted,
+    or "why is inventory on my strengths list" / "그거 강점에서 빼주세요" at any time before the card:
+    that strength (the one named, else the one just noted) is taken back; one the person says they
+    hate becomes a drain. Then the question again (the denial itself had been stored before)."""
     lex = lexicon()
-    if not lex.has("not_meant", t.msg) or substance(lex.strip("not_meant", t.msg)) >= 20:
+    if not lex.has("not_meant", t.msg):
+        return False
+    named = [s for s in t.state.strengths if s.kind == "strength" and named_in(t.msg, s.name)]
+    designing = (t.p.step or "").startswith("design")
+    if (designing and not named) or (not named and substance(lex.strip("not_meant", t.msg)) >= 20):
         return False
     earlier = next((m.content for m in reversed(t.history) if m.role == "user"), None)
-    noted = [s for s in t.state.strengths if s.evidence == earlier]
+    noted = named or [s for s in t.state.strengths if s.evidence == earlier]
     for strength in noted:
         t.state.strengths.remove(strength)
         if strength.kind == "strength":
             t.p.clues = max(0, t.p.clues - 1)
+        if strength.kind == "strength" and _DISLIKE.search(t.msg):
+            t.capture("drain", strength.evidence).name = strength.name  # "i HATE inventory": a drain, then
     t.say("say.not_confirmed")
-    if t.p.step == "strengths_drain" and any(s.kind == "strength" for s in noted):
+    if designing:
+        if t.p.lead in [s.name for s in noted]:
+            t.p.lead = ""
+        design_steps.start_design(t)  # on what is still theirs
+    elif t.p.step == "strengths_drain" and any(s.kind == "strength" for s in noted):
         t.ask("strengths_clue")  # the strength was the last answer: its question again, not the drain one
     else:
         t.ask_again(other_words=True)

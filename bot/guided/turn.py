@@ -12,7 +12,7 @@ from ..language import detect_language
 from ..models import ChatMessage, ExperimentCard, SessionState, Strength
 from ..words import fill
 from . import answers, design_steps, flow, quotes, review, strength_steps
-from .lexicon import first_clause, fragment, lexicon, stable_index, substance, words
+from .lexicon import first_clause, fragment, lexicon, stable_index, substance, trim, words
 from .progress import Progress
 from .understanding import Intent, Understanding
 
@@ -45,6 +45,7 @@ class Turn:
         self.options: list[str] = []
         self.u: Understanding | None = None
         self.acknowledged = False  # the distress in the message was acknowledged before this reply
+        self.answered = False  # a question to the coach was answered in this reply
 
     # -- words --------------------------------------------------------------------------------
 
@@ -256,6 +257,7 @@ class Turn:
         if u.intent is Intent.PICK and u.pick is not None and u.pick < len(p.offered) and p.offered[u.pick] == self.choice("idea"):
             u.intent = Intent.ASK_IDEA  # the quick reply that asks for the coach's idea
         self.route(u, row)
+        self.answer_aside(u)
         if self.opener and not (self.p.step or "").startswith("review"):
             self.parts.insert(0, self.opener)  # the due card, said first even when the message went elsewhere
         return self
@@ -284,7 +286,8 @@ class Turn:
         elif u.intent is Intent.REPORT and step in (None, "open") and self.running_card() is None:
             self.say("say.no_experiment")
             self.ask("strengths_clue", index=CLUES.index("tried"))
-        elif (step or "").startswith("strengths") and strength_steps.take_back(self):
+        elif (step or "").startswith(("strengths", "design_strength", "design_options", "design_pick")) \
+                and not (self.designing() and self.designing().action) and strength_steps.take_back(self):
             pass  # "그런 뜻이 아니에요": what was just noted is taken back, the question asked again
         elif step is not None and not step.startswith("design") and step in self.words["example"] \
                 and lexicon().has("wants_example", self.msg) and not self.topic_named(u):
@@ -369,10 +372,33 @@ class Turn:
             return False
         return lexicon().has("points_at", self.msg) and substance(self.msg) < 45
 
+    def answer_aside(self, u: Understanding) -> None:
+        """A question asked beside an answer or a change ("make it 7. also is marco gonna be pissed if
+        i do this?"), answered too, before the question the reply ends with; never left unheard."""
+        if not u.aside or self.answered:
+            return
+        found = answers.answer(u.aside_topic, self.state.language) if u.aside_topic else None
+        if found is None or found.topic == "show_card":
+            text = self.text("say.aside_unknown", asked=trim(u.aside, 80))
+        else:
+            text = found.text
+            if found.topic not in self.p.topics:
+                self.p.topics.append(found.topic)
+        self.parts.insert(max(len(self.parts) - 1, 0), text)
+        self.answered = True
+
     def answer_question(self, u: Understanding, back: bool = True) -> None:
         """Answer a question to the coach in a few lines, cite the essay, then go back to where we were."""
+        self.answered = True
         found = answers.answer(u.topic, self.state.language) if u.topic else None
-        if found is not None:
+        card = self.designing() or self.running_card()
+        if found is not None and found.topic == "show_card":
+            # "카드 한번 전체로 보여주실래요?": the card itself, not words about it
+            if card is not None and card.action:
+                self.show_card()
+            else:
+                self.say("say.no_card_yet")
+        elif found is not None:
             self.parts.append(found.text)
             for pid in found.passages[:1]:
                 passage = quotes.essay_passage(pid)

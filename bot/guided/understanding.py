@@ -21,7 +21,7 @@ from ..words import load
 from .intent_examples import Embed, ExampleIndex, index_for
 from .lexicon import lexicon, said, substance
 from .progress import Where
-from .question_form import PROPOSES, WH, is_question
+from .question_form import PROPOSES, WH, asking_sentences, is_question
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,10 @@ class Understanding:
     pick: int | None = None
     where: Where | None = None
     vector: list[float] | None = None
+    # A question asked beside an answer or a change ("make it 7. also is marco gonna be pissed?"):
+    # the asking sentence, and the topic on file it asks about (None: not one we answer).
+    aside: str = ""
+    aside_topic: str | None = None
 
     def __str__(self) -> str:
         extra = "".join(f" {k}={v}" for k, v in (("topic", self.topic), ("pick", self.pick), ("where", self.where)) if v is not None)
@@ -199,6 +203,15 @@ class Understander:
             understanding.pick = pick
         if intent is Intent.QUESTION:
             understanding.topic = self._topic(text, scores)
+        elif question and intent not in (Intent.PICK, Intent.DONT_KNOW):
+            asked = asking_sentences(text)
+            if asked:
+                understanding.aside = " ".join(asked)
+                # The asking sentence read on its own: a second embedding, only for a message that
+                # mixes a question with an answer or a change.
+                alone = self.vector(understanding.aside) if understanding.aside != text.strip() else vector
+                index = self.index() if alone is not None else None
+                understanding.aside_topic = self._topic(understanding.aside, index.nearest(alone) if index is not None else {})
         understanding.where = where_by_words(text) or self._where(scores)
         return understanding
 

@@ -22,6 +22,8 @@ Question = Literal["harm", "safe"]
 _NEGATION = re.compile(r"\b(not|never|no|nope)\b|n't|안\s|않|없|아니|절대", re.IGNORECASE)
 # "네??" / "예?" / "what?!" / "huh?" open a surprised answer: "pardon?", not "yes".
 _SURPRISE = re.compile(r"^\s*(네|예|넹|뭐|뭐요|엥|헐|what|huh|wait|sorry)\s*[?!]+\s*", re.IGNORECASE)
+# "?????? 아니요 뭔소리에요": the bewildered marks before the answer are not part of it.
+_LEADING = re.compile(r"^[\s?!.~…;:]+")
 _CLAUSES = re.compile(
     r"[.!?;,\n。…]+|\s(?:but|and|though|although)\s|(?:지만|는데|은데|인데)\s|(?<=아니라)\s|(?<=아니고)\s", re.IGNORECASE
 )
@@ -59,7 +61,7 @@ def without_denials(text: str) -> str:
 
 
 def read_answer(text: str, question: Question) -> Answer:
-    text = _SURPRISE.sub("", lexicon.normalise(text or "")[:2000].strip())
+    text = _SURPRISE.sub("", _LEADING.sub("", lexicon.normalise(text or "")[:2000].strip()))
     for pattern in _patterns()["dismissed"]:
         text = pattern.sub(" ", text)
     if not text:
