@@ -84,6 +84,24 @@ class SessionSummary:
     first_message: str
 
 
+OPEN_WAIT_SECONDS = 30.0
+
+
+def _to_wal(db: sqlite3.Connection) -> None:
+    """Put the journal in WAL mode. Two processes opening a fresh home at once (`coach serve` and
+    `coach chat`): while one creates the file, SQLite answers the other's journal-mode change with
+    "database is locked" at once, without waiting out the busy timeout; so it tries again a while."""
+    deadline = time.monotonic() + OPEN_WAIT_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Journal:
     """One SQLite file in WAL mode; safe to share between threads and processes."""
 
@@ -129,8 +147,8 @@ class Journal:
                     uri = f"file:{self.path}?mode=ro&immutable=1"
                     db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
             else:
-                db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-                db.execute("PRAGMA journal_mode=WAL")
+                db = sqlite3.connect(self.path, timeout=OPEN_WAIT_SECONDS, isolation_level=None, check_same_thread=False)
+                _to_wal(db)
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("PRAGMA secure_delete=ON")  # deleted words are overwritten, not left in free pages
             db.execute("PRAGMA foreign_keys=ON")
