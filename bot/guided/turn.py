@@ -391,9 +391,9 @@ class Turn:
         """Answer a question to the coach in a few lines, cite the essay, then go back to where we were."""
         self.answered = True
         found = answers.answer(u.topic, self.state.language) if u.topic else None
-        card = self.designing() or self.running_card()
         if found is not None and found.topic == "show_card":
             # "카드 한번 전체로 보여주실래요?": the card itself, not words about it
+            card = self.designing() or self.running_card()
             if card is not None and card.action:
                 self.show_card()
             else:

@@ -210,8 +210,8 @@ class Understander:
                 # The asking sentence read on its own: a second embedding, only for a message that
                 # mixes a question with an answer or a change.
                 alone = self.vector(understanding.aside) if understanding.aside != text.strip() else vector
-                index = self.index() if alone is not None else None
-                understanding.aside_topic = self._topic(understanding.aside, index.nearest(alone) if index is not None else {})
+                nearest = index.nearest(alone) if index is not None and alone is not None else {}
+                understanding.aside_topic = self._topic(understanding.aside, nearest)
         understanding.where = where_by_words(text) or self._where(scores)
         return understanding
 

@@ -93,7 +93,7 @@ def assess(
         # "no!! god no. im not suicidal im just bad at my phd": danger named only to deny it is not
         # the crisis tier; what else the message says is read as any message is.
         rest = without_denials(normalised)
-        if rest == normalised or lexicon.match(rest).level == "crisis":
+        if rest is normalised or lexicon.match(rest).level == "crisis":
             return Assessment("crisis", words=hit.words, source="lexicon")
         text, normalised, denial, vector = rest, rest, True, None
         hit = lexicon.match(normalised)

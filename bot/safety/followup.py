@@ -56,8 +56,11 @@ def denied(clause: str) -> bool:
 
 
 def without_denials(text: str) -> str:
-    """The message without its clauses that deny danger: what is left to be read for it."""
-    return " ".join(c.strip() for c in _CLAUSES.split(text) if c.strip() and not denied(c.strip()))
+    """The message without its clauses that deny danger: what is left to be read for it (`text`
+    itself when no clause denies any)."""
+    clauses = [c.strip() for c in _CLAUSES.split(text) if c.strip()]
+    kept = [c for c in clauses if not denied(c)]
+    return text if len(kept) == len(clauses) else " ".join(kept)
 
 
 def read_answer(text: str, question: Question) -> Answer:
