@@ -60,7 +60,7 @@ _DID_IT = re.compile(r"(?:did|done|finished|tried) (?:it|that|this|the thing)\b(
 # "그래서 뭘 하라는 건데요", "아니 뭘 하라는 건지 물어봤는데요", "so what am I supposed to do": asking
 # what the session wants of them, with or without a "?".
 _WHAT_TO_DO = re.compile(
-    r"(?:뭘|무엇을|뭐를|어떻게)\s*하라는|뭘\s*해야\s*(?:하|될|돼|된)|\bwhat (?:am i|are we) (?:supposed|meant) to do\b"
+    r"(?:뭘|뭐|무엇을|뭐를|어떻게)\s*하라는|뭘\s*해야\s*(?:하|될|돼|된)|\bwhat (?:am i|are we) (?:supposed|meant) to do\b"
     r"|\bwhat do you want (?:me|us) to do\b|\bso what do i (?:do|actually do)\b",
     re.I,
 )

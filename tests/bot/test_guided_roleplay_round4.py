@@ -58,3 +58,20 @@ def test_a_named_strength_the_person_hates_is_taken_back(make_coach):
     state = coach.state(sid)
     assert not any("inventory" in s.name for s in state.strengths if s.kind == "strength")
     assert any("inventory" in s.name for s in state.strengths if s.kind == "drain")
+
+
+# From a ten-turn talk as a terse citrus farmer (not a test persona).
+@pytest.mark.parametrize("text", ["아니 됐고 뭐 하라는건데", "이게 돈이 되나?"])
+def test_the_farmers_questions_are_questions(text):
+    assert is_question(text)
+
+
+def test_people_asking_me_answers_what_people_come_to_me_for():
+    from bot.guided.lexicon import lexicon
+
+    assert lexicon().has("clue_come_to_you", "동네 사람들이 나무 병 걸리면 나한테 물어봄")
+
+
+@pytest.mark.parametrize("text", ["동네 사람들이 나무 병 걸리면 나한테 물어봄. 잎만 봐도 앎", "my neighbours call me when their cows get sick"])
+def test_a_sick_tree_or_animal_is_no_danger(text):
+    assert assess(text).level == "none"
