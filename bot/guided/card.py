@@ -16,8 +16,8 @@ TITLE_CHARS = 40
 
 _WEEKLY = re.compile(
     r"\b(?:weekly|every (?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:a|each|per) week|"
-    r"on (?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))\b|매주|주마다|"
-    r"(?:일주일|한 주|주)에 ?(?:한|두|세|네|다섯|[1-7]) ?(?:번|회)|주 ?[1-7] ?회|[월화수목금토일]요일(?:마다|에만|에)|"
+    r"on (?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)|on (?:[1-6]|one|two|three|four|five|six) days)\b|매주|주마다|"
+    r"(?:일주일|한 주|주)에 ?(?:한|두|세|네|다섯|[1-7]) ?(?:번|회)|주 ?[1-7] ?(?:회|일)|[월화수목금토일]요일(?:마다|에만|에)|"
     r"[월화수목금토일]{2,}(?:요일)?(?:마다|에만|에)|주말(?:마다|에만)",
     re.I,
 )
@@ -249,7 +249,10 @@ def set_frequency(card: ExperimentCard, how_often: str, language: str, today: da
     if weekdays:  # "weekdays only" / "평일만": still a daily action, on five days of seven
         how_often = "평일마다" if is_korean(card.action) else "on weekdays"
     body = clean(remove_duration(card.action))
-    if _DAILY.search(body):
+    said_rate = lexicon().patterns["frequency"].search(body)
+    if said_rate:  # "on 3 days" -> "on 2 days a week": the new rate in place of the old one
+        body = body[: said_rate.start()] + how_often + body[said_rate.end() :]
+    elif _DAILY.search(body):
         body = _DAILY.sub(how_often, body, count=1)
     elif is_korean(body):
         body = f"{how_often} {_KO_LEAD.sub('', body).strip()}"
@@ -262,8 +265,19 @@ def set_frequency(card: ExperimentCard, how_often: str, language: str, today: da
     card.daily_check = check_for(card.action, language, "daily" if weekdays else "weekly")
 
 
+def as_weekly_rate(action: str) -> str:
+    """"on 4 of the next 7 days" -> "on 4 days a week" ("7일 중 4일" -> "주 4일"): the length is said once."""
+    for pattern, replacement in lexicon().share_of_week:
+        action = pattern.sub(replacement, action)
+    return action
+
+
 def set_action(card: ExperimentCard, action: str, language: str, today: date, days: int | None = None) -> None:
     action = drop_questions(action)
+    weekly_share = as_weekly_rate(action)
+    if weekly_share != action:
+        days = days or parse_duration(weekly_share) or 7
+        action = weekly_share
     card.action = clean(action).rstrip(" ,;")
     if not is_korean(card.action):
         card.action = _as_i_will(card.action)

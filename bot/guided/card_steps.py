@@ -14,6 +14,7 @@ from .lexicon import lexicon, sentences, substance, trim
 from .parsing import (bare_days, chosen_text, drop_questions, parse_duration, parse_score, remove_duration, said_action, said_score,
                       split_hypothesis_reward,
                       split_options, split_smallest_obstacle)
+from .question_form import is_question
 from .understanding import Intent
 
 if TYPE_CHECKING:
@@ -249,7 +250,7 @@ def on_confidence(t: Turn) -> None:
         t.say("say.card_now", action=card.action)
         t.ask("card_confidence", index=t.p.variant)
         return
-    n = parse_score(t.msg)
+    n = said if said is not None else parse_score(t.msg)
     if n is None:
         t.say("say.confidence_range")
         t.ask("card_confidence", index=1)
@@ -307,16 +308,18 @@ def shrunk(t: Turn, restate: bool = True) -> bool:
         card_changes.apply_change(card, name, value, t.state.language, t.today())
     _, choice = split_options(text)
     described = chosen_text(choice) if choice else text
+    said_plan = lex.has("i_will", described) or lex.has("i_would", described)
     restated = (
         not changes and cards.plausible_action(described) and substance(remove_duration(described)) >= 12
-        and (lex.has("i_will", described) or lex.has("i_would", described)
-             or (restate and (bool(choice) or not lex.has("shrink_talk", described))))
+        and (said_plan or (restate and (bool(choice) or not lex.has("shrink_talk", described))
+                           # "Oh dear, no. That was my confidence. Perhaps make it 4 days?": talk about the card, not a new action
+                           and len(sentences(described)) == 1 and not is_question(described)))
     )
     if restated:
         cards.set_action(card, described, t.state.language, t.today(), days or card.duration_days)
     elif not changes and card.action:
         smaller = smaller_amounts(card.action, text)
-        how_often = lex.patterns["frequency"].search(text)
+        how_often = lex.patterns["frequency"].search(cards.as_weekly_rate(text))  # "4 days out of the 7" is a weekly rate
         if smaller != card.action:
             cards.set_action(card, smaller, t.state.language, t.today(), days or card.duration_days)
         elif how_often:

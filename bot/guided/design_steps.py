@@ -15,7 +15,7 @@ from .lexicon import HANGUL, lexicon, overlap, substance, trim
 from .parsing import (chosen_text, drop_questions, parse_duration, pick_residue, pointed_index, remove_duration, said_action, said_score,
                       split_options)
 from .progress import Suggestion
-from .understanding import Intent
+from .understanding import Intent, states_plan
 
 if TYPE_CHECKING:
     from .flow import Step
@@ -118,7 +118,7 @@ def rejects(text: str) -> bool:
     """Turning down what is on the table with nothing in its place ("that's not an idea, that's a
     mad lib. no.", "그건 저한테 안 맞아요", "안 바뀌었는데요"): no "I will …", no number to change."""
     lex = lexicon()
-    if not lex.has("rejects", text) or lex.has("i_will", text) or lex.has("i_would", text):
+    if not lex.has("rejects", text) or lex.has("i_will", text) or lex.has("i_would", text) or states_plan(text):
         return False
     rest = drop_questions(text)
     return parse_duration(rest) is None and not re.search(r"\d", rest) and not card_changes.field_changes(rest)[1]

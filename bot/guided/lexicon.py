@@ -39,6 +39,9 @@ class _Lexicon:
         self.ordinals = [(re.compile(p, re.I), i) for t in tables for p, i in t.get("ordinals", [])]
         self.strength_phrase = [(re.compile(p, re.I), r) for t in tables for p, r in t.get("strength_phrase", [])]
         self.nominalize = [(re.compile(p), r) for t in tables for p, r in t.get("nominalize", [])]
+        self.share_of_week = [(re.compile(p, re.I), r) for t in tables for p, r in t.get("share_of_week", [])]
+        self.proposal_as_plan = [(re.compile(p, re.I), r) for t in tables for p, r in t.get("proposal_as_plan", [])]
+        self.past_forms = {k.lower(): v for t in tables for k, v in t.get("past_forms", {}).items()}
         self.duration_numbers = {k.lower(): v for t in tables for k, v in t.get("duration_numbers", {}).items()}
         self.score_words = {k.lower(): v for t in tables for k, v in t.get("score_words", {}).items()}
         # A number word must start a word: "모두 주말" is not "두 주".

@@ -6,6 +6,7 @@ import re
 
 from ..korean import RIEUL, syllable_parts, with_final
 from .lexicon import lexicon, substance
+from .proposals import plans_in
 from .lexicon import sentences as _sentences
 
 _NUMBERED = re.compile(r"(?:^|\s)\(?\d[.)]\s+")
@@ -125,15 +126,39 @@ _SCORE_LAST = re.compile(r"(?:^|[.,!?;]\s*|\b(?:then|so|and|maybe|probably|like|
 _SCORE_MARKED = re.compile(r"(?<![\d.])(10|[0-9])\s*(?:점|/\s*10|out of 10)", re.I)
 
 
+def _cued_score(text: str) -> tuple[int, int, int] | None:
+    """The last number in [0, 10] that the words around it name as a rating ("I'd say a 5,
+    realistically", "that would be a 7", "my confidence is seven", "8은 좀 오버고 7로 바꿔주세요"):
+    (value, start, end). A count ("4 of the next 7 days", "3 days") is never one."""
+    lex = lexicon()
+    words = "|".join(re.escape(w) for w in lex.score_words if w.isascii() and len(w) >= 3)
+    found = None
+    for m in re.finditer(rf"(?<![\w.])(10|[0-9]|{words})(?![\w.]\d)" + _UNIT_AFTER + r"(?!\s*of\b)", text, re.I):
+        before, after = text[: m.start()], text[m.end() :]
+        if re.search(r"\b(?:of|out of)(?:\s+the\s+next)?\s*$", before, re.I):
+            continue
+        if lex.has("score_cue_before", before[-40:]) or lex.has("score_cue_after", after[:24]):
+            value = int(m.group(1)) if m.group(1).isdigit() else lex.score_words[m.group(1).lower()]
+            found = (value, m.start(), m.end())
+    return found
+
+
 def said_score(text: str) -> tuple[int | None, str]:
     """A 0-10 rating said along with other words, and the words without it: ("6. mostly cause I'm
     scared", 6 -> "mostly cause I'm scared"); (None, text) when no number in it is a rating."""
-    for pattern in (_SCORE_MARKED, _SCORE_FIRST, _SCORE_LAST):
-        m = pattern.search(text)
-        if m:
-            start = m.start(1) if pattern is _SCORE_MARKED else m.start()
-            rest = (text[:start] + " " + text[m.end() :]).strip(" .,!?~:;-")
-            return int(m.group(1)), re.sub(r"\s{2,}", " ", rest)
+    for pattern in (_SCORE_MARKED, None, _SCORE_FIRST, _SCORE_LAST):
+        if pattern is None:
+            cued = _cued_score(text)
+            if cued is None:
+                continue
+            value, start, end = cued
+        else:
+            m = pattern.search(text)
+            if not m:
+                continue
+            value, start, end = int(m.group(1)), (m.start(1) if pattern is _SCORE_MARKED else m.start()), m.end()
+        rest = (text[:start] + " " + text[end:]).strip(" .,!?~:;-")
+        return value, re.sub(r"\s{2,}", " ", rest)
     return None, text
 
 
@@ -146,11 +171,15 @@ def parse_reward(text: str) -> int | None:
     return None if rating is None else max(-2, min(2, round((rating - 5) / 2.5)))
 
 
+_DANGLING = re.compile(r"(?:[,;:—-]?\s*\b(?:the|my|a|an|and|but|so|as for|for|with|while)\b\s*)+$|(?:[,;:—-]\s*)+$", re.I)
+
+
 def _split_by(text: str, key: str) -> tuple[str, str]:
     """Text before and from the first marker of `key` (not at the very start)."""
     for m in lexicon().patterns[key].finditer(text):
         if m.start() > 0:
-            return text[: m.start()].strip(" ,;:—-"), text[m.start() :].strip()
+            head = _DANGLING.sub("", text[: m.start()])  # "I expect cleaner colors; the | signal is …"
+            return head.strip(" ,;:—-"), text[m.start() :].strip()
     return text.strip(), ""
 
 
@@ -350,7 +379,7 @@ def said_action(text: str) -> tuple[str, int | None]:
     ("아니 제가 하고 싶은거 말한거예요."), a "no," or a question; and the option they pointed at, if any."""
     lex = lexicon()
     index: int | None = None
-    parts = _sentences(drop_questions(text))
+    parts = _sentences(drop_questions(plans_in(text)))  # "what if I painted …?" is their plan, not a question
     kept: list[str] = []
     for sentence in parts:
         if pick_only(sentence):

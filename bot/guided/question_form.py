@@ -47,9 +47,6 @@ def _ko_asks(sentence: str) -> bool:
 WH = re.compile(r"\b(?:what|why|how|who|where|when|which)\b|왜|어떻게|언제|어디|누가|누구|무슨|몇|얼마|뭔|뭘|뭐(?:가|를|예요|야|지|죠|에요)", re.I)
 # A guess said with a "?" ("모르겠음 초반인듯?", "early I guess?", "maybe a 6?"): an answer, hedged.
 _HEDGE = re.compile(r"인\s?듯|같은데|같기도|아마|(?:정도|쯤|가량)\s*\?|\bor so\b|ish\?|\bi guess\b|\bmaybe\b|\bprobably\b|\bi think\b|\bkinda\b|\bsort of\b", re.I)
-# A plan of the person's own, put as a question while an experiment is being designed ("필사 대신
-# 판례 설명해 볼까요? 2주 동안?", "what if I post one sketch a day?"): it answers "what will you do?".
-PROPOSES = re.compile(r"볼까요|할까요|하면 어때요|하면 어떨까요|(?:는|은) 건 어때요|(?:는|은) 거 어때요|\bhow about (?:i|me)\b|\bwhat if i\b|\bshould i (?:try|do|just)\b|\bcould i (?:try|do|just)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+|(?<=\?)(?=[^\s?.!…])")
 
 

@@ -119,9 +119,22 @@ def on_outcome(t: Turn) -> None:
     t.p.review.outcome = t.msg
     # What it says of how it went ("went ok-ish, missed two days"), not its lead-in ("so I did the thing").
     lex = lexicon()
-    told = [c for c in clauses(t.msg) if lex.has("outcome", c) or lex.has("not_done", c) or lex.has("because", c)]
-    key = "review_not_done" if lex.has("not_done", t.msg) else "review_outcome"
-    t.reflect(key, **({"fragment": trim(", ".join(told[:2]), FRAGMENT_CHARS)} if told else {}))
+    # The world's answer ("the coffee group really liked it") is told apart from how much they did
+    # ("I managed 3 of the 7 days"): the reward is about the first.
+    parts = clauses(t.msg)
+    world = [c for c in parts if lex.has("world_reaction", c) or lex.has("world_signal", c)]
+    told = [c for c in parts if c not in world and (lex.has("outcome", c) or lex.has("not_done", c) or lex.has("because", c))]
+    effort = [c for c in told if lex.has("effort_done", c)]
+    if world and (effort or told):
+        t.reflect("review_outcome_both", done=trim((effort or told)[0], FRAGMENT_CHARS), world=trim(world[0], FRAGMENT_CHARS))
+    elif world:
+        t.reflect("review_outcome", fragment=trim(", ".join(world[:2]), FRAGMENT_CHARS))
+    elif lex.has("not_done", t.msg):
+        t.reflect("review_not_done", **({"fragment": trim(", ".join(told[:2]), FRAGMENT_CHARS)} if told else {}))
+    elif effort and len(effort) == len(told):
+        t.reflect("review_effort_only", fragment=trim(", ".join(effort[:2]), FRAGMENT_CHARS))
+    else:
+        t.reflect("review_outcome", **({"fragment": trim(", ".join(told[:2]), FRAGMENT_CHARS)} if told else {}))
     t.ask("review_reward")
 
 
@@ -206,8 +219,8 @@ def _own_next(text: str) -> str:
     """The person's "next", when it says what to do (not "stop", not "I don't know")."""
     lex = lexicon()
     text = cards.clean(text).rstrip(" .")
-    if lex.has("dont_know", text) or not cards.plausible_action(text):
-        return ""
+    if lex.has("dont_know", text) or lex.has("deliberating", text) or not cards.plausible_action(text):
+        return ""  # "I'm tempted by the creek, but I wonder if I should stay with the porch": not decided yet
     return lex.strip("next_lead", text).strip() or text  # "다음엔 퇴근 전에 5분 …" -> "퇴근 전에 5분 …"
 
 
@@ -223,6 +236,9 @@ def propose_next(t: Turn, done: ExperimentCard) -> None:
     own = _own_next(review.next)
     proposal = t.proposal()
     t.say("say.paid" if review.reward > 0 else "say.not_paid")
+    if lexicon().has("deliberating", review.next):  # "the porch again, or the creek?": both moves named
+        move = "exploit" if proposal is None or proposal.kind == "exploit" else "explore"
+        t.say("say.weighing", move=t.text(f"say.move_{move}"))
     same = proposal is None or proposal.strength == t.arm(done)
     if own:
         strength, kind = done.strength, "next"
@@ -265,5 +281,7 @@ def propose_next(t: Turn, done: ExperimentCard) -> None:
     card.strength = strength
     t.p.suggestion = Suggestion(action=action, days=days, strength=strength, title=title, kind=kind)  # type: ignore[arg-type]
     t.say("say.proposal", suggestion=cards.action_text(action, days, t.state.language))
-    t.quote(f"{review.outcome} {review.next}")
+    # What the essay says of a review: learn from what your own actions earned (claim 1), not a
+    # passage that shares a word with the outcome.
+    t.quote_claim(1, f"{review.outcome} {review.next}")
     t.ask("design_pick", key="design_next")

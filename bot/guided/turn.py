@@ -13,6 +13,7 @@ from ..models import ChatMessage, ExperimentCard, SessionState, Strength
 from ..words import fill
 from . import answers, design_steps, flow, quotes, review, strength_steps
 from .lexicon import first_clause, fragment, lexicon, stable_index, substance, trim, words
+from .parsing import drop_questions, said_score
 from .progress import Progress
 from .understanding import Intent, Understanding
 
@@ -158,6 +159,17 @@ class Turn:
         self.p.design_quoted.append(passage.id)
         return passage
 
+    def quote_claim(self, number: int, query: str) -> Passage | None:
+        """Quote a passage behind COACHING.md's claim `number` not quoted yet in this session (a review
+        is claim 1: learning from what your own actions earned); `query` picks its lines."""
+        from ..claims import claim
+
+        for pid in claim(number).passages:
+            passage = quotes.essay_passage(pid)
+            if passage is not None and pid not in self.p.quoted:
+                return self.quote(query, passage=passage)
+        return None
+
     # -- the record ---------------------------------------------------------------------------
 
     def running_card(self) -> ExperimentCard | None:
@@ -293,6 +305,11 @@ class Turn:
                 and lexicon().has("wants_example", self.msg) and not self.topic_named(u):
             self.parts.append(self.words["example"][step])  # "can you give me an example of what you mean"
             self.ask_again()
+        elif step == "review_next" and (u.intent is Intent.ASK_IDEA or (u.intent is Intent.QUESTION and lexicon().has("ask_suggestion", self.msg))):
+            # "What would you suggest? I'm tempted by the creek, but …": the review is saved, then the next idea
+            own = drop_questions(self.msg)
+            self.answered = True  # the question was the ask for an idea; the proposal answers it
+            review.on_next(self, next_text="" if own == self.msg else own)
         elif (step or "").startswith("design") and lexicon().has("another_idea", self.msg) and substance(self.msg) < 40:
             design_steps.give_idea(self)  # "ugh. fine, something else" / "다른 거 없어요?": the next idea
         elif u.intent is Intent.QUESTION and substance(self.msg) >= LONG_ANSWER and (row is not None or step is None):
@@ -354,7 +371,7 @@ class Turn:
         """"아까 말했잖아요 ㅠ 행정법 판례요", "priya's playbook, for the 3rd time", "already told you": the
         complaint is not part of the answer. What is left is; with nothing left, what they said before is."""
         rest = lexicon().strip("already_said", self.msg).strip(" .,!?~;ㅠㅜ")
-        if substance(rest) >= 4:
+        if substance(rest) >= 4 or (rest and said_score(rest)[0] is not None):  # "as I said, 7": the 7
             self.msg = rest
             return
         earlier = next((m.content for m in reversed(self.history) if m.role == "user" and m.content.strip()), "")

@@ -19,9 +19,10 @@ from enum import Enum
 
 from ..words import load
 from .intent_examples import Embed, ExampleIndex, index_for
-from .lexicon import lexicon, said, substance
+from .lexicon import lexicon, said, sentences, substance
 from .progress import Where
-from .question_form import PROPOSES, WH, asking_sentences, is_question
+from .proposals import plans_in, proposes
+from .question_form import asking_sentences, is_question
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,16 @@ TOPIC_MIN = 0.86
 # example, while a short answer ("요리.", "playing guitar.", "코드 리뷰요") lands on them only loosely
 # (0.84-0.90 with E5). Without a lexicon mark, such an intent needs this much similarity.
 SET_PHRASE_BAR = {Intent.META: 0.92, Intent.GREETING: 0.92}
+_NOT_A_PLAN = {Intent.ASK_IDEA, Intent.DISAGREE, Intent.QUESTION, Intent.OFF_TOPIC, Intent.DONT_KNOW, Intent.META, Intent.NO}
+
+
+def states_plan(text: str) -> bool:
+    """Whether a sentence of the message says what the person will do, in enough words to be an
+    action ("I will paint the porch at 4pm on 3 days for 7 days", "what if I painted it at 4pm?")."""
+    lex = lexicon()
+    return any(lex.has("plan_said", s) and substance(s) >= 15 for s in sentences(plans_in(text)))
+
+
 _SHORT_ONLY = {Intent.DONT_KNOW, Intent.META, Intent.GREETING, Intent.YES, Intent.NO, Intent.PICK}
 _IDEA_FORM = re.compile(r"\b(?:idea|suggest|recommend|pick (?:one|for me)|example)\b|아이디어|제안|추천|골라|예시|뭘 하면", re.I)
 _REQUEST_FORM = re.compile(r"\b(?:tell me|give me|show me|translate|can you|could you|please)\b|주세요|해 ?줘|알려", re.I)
@@ -144,9 +155,10 @@ class Understander:
         intents = {i.value: scores.get(i.value, 0.0) for i in Intent}
         short = substance(text) < 30
         question = is_question(text)
-        if question and step is not None and step.startswith(("design", "card_")) and PROPOSES.search(text) \
-                and not WH.search(text):
-            question = False  # their own plan, put as a question: an answer to "what will you do?"
+        if question and step is not None and step.startswith(("design", "card_")):
+            asked = asking_sentences(text)
+            if asked and all(proposes(s) for s in asked):
+                question = False  # their own plan, put as a question: an answer to "what will you do?"
 
         markers = {
             Intent.QUESTION: question,
@@ -198,6 +210,8 @@ class Understander:
             intent = Intent.QUESTION  # "ok but what even is a base": the "ok" is not the point
         if intent in _SHORT_ONLY and substance(text) > 40 and not markers.get(intent):
             intent = Intent.ANSWER  # a long message is not just "I don't know", "ok" or "the first one"
+        if step is not None and step.startswith(("design", "card_")) and intent in _NOT_A_PLAN and states_plan(text):
+            intent = Intent.ANSWER  # "That's the same idea as last time. … I will paint the porch at 4pm for 7 days.": their plan
         understanding = Understanding(text=text, intent=intent, scores=intents, vector=vector)
         if intent is Intent.PICK:
             understanding.pick = pick
