@@ -140,7 +140,7 @@ def _is_action(text: str) -> bool:
     return bool(text) and cards.plausible_action(text) and substance(remove_duration(text)) >= 12
 
 
-def _shares_words(a: str, b: str) -> bool:
+def shares_words(a: str, b: str) -> bool:
     """Whether two phrasings name the same thing: a word in common (a Korean word by its first two syllables)."""
     def keys(text: str) -> set[str]:
         out = set()
@@ -217,7 +217,7 @@ def on_design_pick(t: Turn) -> None:
             offer_suggestion(t)
             return
         action, chosen = picked
-        if _is_action(described) and (_shares_words(described, action) or lex.has("choice", described) or lex.has("i_will", described)):
+        if _is_action(described) and (shares_words(described, action) or lex.has("choice", described) or lex.has("i_will", described)):
             action, chosen = described, None  # "2번이요. 2주 동안 매일 … 올릴게요": their own words for it
         set_action(t, action, chosen, days=parse_duration(t.msg))
         return

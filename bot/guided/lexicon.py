@@ -15,8 +15,8 @@ LANGUAGES = ("ko", "en")
 QUOTE_CHARS = 120
 FRAGMENT_CHARS = 60
 
-# Sentence ends, but not the "1." of a numbered list item.
-_SENTENCE = re.compile(r"(?<=[.!?。])(?<!\d\.)\s+|\n+")
+# Sentence ends, but not the "1." of a numbered list item nor a title's "Mr." / "Dr." / "e.g.".
+_SENTENCE = re.compile(r"(?<=[.!?。])(?<!\d\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bvs\.)(?<!e\.g\.)(?<!i\.e\.)\s+|\n+")
 _SENTENCE_SPAN = re.compile(r"[^\n]+?(?:(?<=[.!?。])(?<!\d\.)(?=\s)|(?=\n)|$)")
 _CLAUSE = re.compile(r"(?<=[.!?。])\s+|\n+|[;；]\s*|,\s+|，\s*|\s[—–-]\s")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -40,6 +40,7 @@ class _Lexicon:
         self.strength_phrase = [(re.compile(p, re.I), r) for t in tables for p, r in t.get("strength_phrase", [])]
         self.nominalize = [(re.compile(p), r) for t in tables for p, r in t.get("nominalize", [])]
         self.share_of_week = [(re.compile(p, re.I), r) for t in tables for p, r in t.get("share_of_week", [])]
+        self.instead_of = [(re.compile(p, re.I), r) for t in tables for p, r in t.get("instead_of", [])]
         self.proposal_as_plan = [(re.compile(p, re.I), r) for t in tables for p, r in t.get("proposal_as_plan", [])]
         self.past_forms = {k.lower(): v for t in tables for k, v in t.get("past_forms", {}).items()}
         self.duration_numbers = {k.lower(): v for t in tables for k, v in t.get("duration_numbers", {}).items()}
@@ -87,6 +88,28 @@ def said(text: str) -> list[str]:
         if substance(rest) >= 4:
             out.append(sentence)
     return out or sentences(text)
+
+
+def own_words(text: str) -> str:
+    """The message without its sentences and clauses that talk about the conversation itself ("You
+    didn't answer my question about Mr. Wei, but never mind. What drains me is …" -> "What drains me is
+    …"); "" when that is all it says."""
+    lex = lexicon()
+    kept = []
+    for sentence in sentences(text):
+        if not lex.has("conversation_talk", sentence):
+            for pattern, replacement in lex.instead_of:  # "빨리 배운거 말고 R이랑 파이썬이요" -> "R이랑 파이썬이요"
+                sentence = pattern.sub(replacement, sentence)
+            kept.append(sentence)
+            continue
+        # the sentence's own pieces (as typed) without those that talk about the conversation
+        pieces = [p for p in _CLAUSE.split(sentence) if p and p.strip(" .!?,;:")]
+        rest = ", ".join(p.strip() for p in pieces if not lex.has("conversation_talk", p))
+        for pattern, replacement in lex.instead_of:
+            rest = pattern.sub(replacement, rest)
+        if substance(rest) >= 6 and any(_meaningful(c) for c in _clauses(rest)):
+            kept.append(rest.strip(" ,"))
+    return " ".join(kept)
 
 
 def substance(text: str) -> int:

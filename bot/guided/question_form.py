@@ -13,7 +13,7 @@ _QUESTION_END = re.compile(r"\?\s*$|[까가나요죠]\?|(?:뭐예요|뭔가요|�
 # A sentence inside a longer message that asks ("honestly what even is on-policy? sounds like
 # corporate speak"): it ends in "?" and, past a filler or two, opens with a question word.
 _ASKED = re.compile(r"[^.!?\n]*\?")
-_FILLER = re.compile(r"^(?:honestly|seriously|um+|uh+|so|ok(?:ay)?|wait|but|and|like|hmm+|sorry|also|then|well|just|anyway|btw|lol|lmao|wtf|omg|omfg|bro|bruh|dude|yo|ugh|man|ok so|also like)\b[,.]?\s*", re.I)
+_FILLER = re.compile(r"^(?:by the way|oh and|and also|one more thing|honestly|seriously|um+|uh+|so|ok(?:ay)?|wait|but|and|like|hmm+|sorry|also|then|well|just|anyway|btw|lol|lmao|wtf|omg|omfg|bro|bruh|dude|yo|ugh|man|ok so|also like)\b[,.]?\s*", re.I)
 _OPENS_AS_QUESTION = re.compile(
     r"^(?:what|why|how|who|where|when|which|whose|is|are|am|was|were|can|could|do|does|did|should|will|would|isn'?t|aren'?t|don'?t|doesn'?t)\b", re.I
 )

@@ -35,8 +35,19 @@ def opens_with_outcome(t: Turn) -> bool:
 
 
 def opens_as_return(t: Turn) -> bool:
-    """A conversation's first message, with a card running, that says they are back or how it went."""
-    return opens_with_outcome(t) or lexicon().has("returning_strong", t.msg)
+    """A conversation's first message, with a card running, that says they are back or how it went:
+    in so many words, or by telling what came of the card's own action ("ㅎㅇ 일주일 해봄. 숏츠 매일
+    올렸는데 조회수 쫌 오름" on a card about posting shorts)."""
+    lex = lexicon()
+    if opens_with_outcome(t) or lex.has("returning_strong", t.msg):
+        return True
+    card = t.running_card()
+    if card is None or is_question(t.msg) or substance(t.msg) < 12:
+        return False
+    from .design_steps import shares_words
+
+    told = any(lex.has(k, t.msg) for k in ("effort_done", "world_reaction", "outcome", "not_done", "did_it"))
+    return told and shares_words(t.msg, f"{card.action} {card.title}")
 
 
 def start(t: Turn, card: ExperimentCard | None = None, told: bool | None = None) -> None:

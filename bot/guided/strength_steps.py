@@ -63,7 +63,7 @@ def on_capped(t: Turn) -> None:
     t.p.answers["capped"] = t.msg
     t.p.where = where  # type: ignore[assignment]
     t.reflect(f"capped_{where}")
-    if where == "unsure" and plausible_strength(t.msg):
+    if where == "unsure" and plausible_strength(t.msg) and lexicon().has("strength_marker", t.msg):
         # "디버깅은 빨리 찾는 편": a strength said a question early is kept, not lost to "early or past?".
         t.capture("strength")
         t.p.clues += 1
@@ -85,6 +85,8 @@ def plausible_strength(text: str) -> bool:
         return False  # "dude that wasnt a strength that was a question", "bro u just asked that"
     if lex.has("strength_marker", text):
         return True
+    if all(lex.has("negated_self", c) for c in clauses(text) if c.strip()):
+        return False  # "I don't follow my washes": what they don't do is no strength
     if HANGUL.search(text):
         return len(HANGUL.findall(text)) >= 6 and bool(cards._KO_PREDICATE.search(text.rstrip(" .!")))
     return len(re.findall(r"[A-Za-z']+", text)) >= 3 and substance(text) >= 12
@@ -203,9 +205,9 @@ def on_clue(t: Turn) -> None:
         t.ask("confirm", value=value)
         return
     chosen = strength_said(t.msg)
-    t.capture("strength").name = first_clause(chosen)
+    name = t.capture("strength").name = first_clause(chosen)
     t.p.clues += 1
-    t.reflect("clue", chosen)
+    t.reflect("clue", fragment=name)  # the words kept are the words said back
     after_clue(t)
 
 

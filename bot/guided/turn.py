@@ -12,10 +12,10 @@ from ..language import detect_language
 from ..models import ChatMessage, ExperimentCard, SessionState, Strength
 from ..words import fill
 from . import answers, design_steps, flow, quotes, review, strength_steps
-from .lexicon import first_clause, fragment, lexicon, stable_index, substance, trim, words
-from .parsing import drop_questions, said_score
+from .lexicon import first_clause, fragment, lexicon, own_words, stable_index, substance, trim, words
+from .parsing import drop_questions, parse_duration, said_score
 from .progress import Progress
-from .understanding import Intent, Understanding
+from .understanding import Intent, Understanding, states_plan
 
 if TYPE_CHECKING:
     from ..policy import Proposal
@@ -26,6 +26,13 @@ HANGUL_ANY = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")
 YES_NO_STEPS = ("confirm", "design_pick", "design_concrete", "running", "card_shrink", "review_due")
 # What a person does that goes its own way even when a due review is being offered.
 OWN_WAY = (Intent.REPORT, Intent.QUESTION, Intent.DESIGN, Intent.ASK_IDEA, Intent.DISTRESS, Intent.CORRECT)
+# Steps whose answer is stored or reflected in the person's words: what a message says about the
+# conversation itself is taken out first (answer_with).
+OWN_WORDS_STEPS = frozenset({
+    "open", "imitation_playbook", "imitation_given", "imitation_capped", "strengths_clue", "strengths_drain", "design_strength",
+    "design_options", "card_hypothesis", "card_reward_signal", "card_smallest", "card_obstacle", "card_obstacle_then",
+    "review_outcome", "review_plus", "review_minus",
+})
 LONG_ANSWER = 100  # substance (letters, Hangul weighted) past which a message is an answer too
 CLUES = ("enjoy", "fast", "come_to_you", "tried", "free_week")
 
@@ -284,7 +291,7 @@ class Turn:
             self.answer_question(u, back=False)
             review.offer_due(self, due, after_answer=True)  # then briefly: shall we look at it?
         elif step is None and self.opening and due is None and self.running_card() is not None and review.opens_as_return(self):
-            review.start(self, told=review.opens_with_outcome(self))  # "저 왔어요. 하나도 못 했어요": a new session, the card's review
+            review.start(self, told=review.opens_with_outcome(self) or review.tells_outcome(self))  # "저 왔어요. 하나도 못 했어요": a new session, the card's review
         elif due is not None and step is None and review.opens_with_outcome(self):
             review.start(self, due, told=True)  # straight away how it went: the review's first answer
         elif due is not None and step is None and u.intent not in OWN_WAY and substance(self.msg) < LONG_ANSWER:
@@ -298,6 +305,13 @@ class Turn:
         elif u.intent is Intent.REPORT and step in (None, "open") and self.running_card() is None:
             self.say("say.no_experiment")
             self.ask("strengths_clue", index=CLUES.index("tried"))
+        elif (step or "").startswith("strengths") and u.intent is Intent.ANSWER and states_plan(self.msg) \
+                and parse_duration(self.msg) is not None and self.own_strengths():
+            # "7일 동안 방송 하이라이트 숏츠 매일 하나 올릴게" asked what drains them: a plan, early; it is the card's action
+            design_steps.start_design(self)
+            self.parts.pop()
+            self.p.step = "design_options"
+            design_steps.on_design_options(self)
         elif (step or "").startswith(("strengths", "design_strength", "design_options", "design_pick")) \
                 and not (self.designing() and self.designing().action) and strength_steps.take_back(self):
             pass  # "그런 뜻이 아니에요": what was just noted is taken back, the question asked again
@@ -317,7 +331,7 @@ class Turn:
             # know how to, then take the rest as the answer it also is.
             if u.topic:
                 self.answer_question(u, back=False)
-            (row.handle if row is not None else strength_steps.on_open)(self)
+            self.answer_with(row)
         elif u.intent is Intent.QUESTION:
             self.answer_question(u)
         elif u.intent is Intent.ASK_IDEA:
@@ -357,10 +371,21 @@ class Turn:
             design_steps.dont_know(self, row)
         elif u.intent is Intent.DISAGREE and (step.startswith(("design", "card")) and p.suggestion is not None):
             design_steps.disagree(self)
-        elif row is not None:
-            row.handle(self)
         else:
-            strength_steps.on_open(self)
+            self.answer_with(row)
+
+    def answer_with(self, row: flow.Step | None) -> None:
+        """The message as the answer to the step's question, without what it says about the
+        conversation itself ("You didn't answer my question about Mr. Wei, but never mind. What drains
+        me is …"): that is never stored. When that is all it says, it is heard and the question asked again."""
+        if self.p.step in OWN_WORDS_STEPS:
+            own = own_words(self.msg)
+            if not own.strip():
+                self.say("say.talk_heard")
+                self.ask_again(back=True)
+                return
+            self.msg = own
+        (row.handle if row is not None else strength_steps.on_open)(self)
 
     def topic_named(self, u: Understanding) -> bool:
         """Whether the message names the topic it was read as asking about ("what do you mean by on-policy")."""
@@ -423,6 +448,12 @@ class Turn:
                     self.quote(found.text, passage=passage)
             if found.topic not in self.p.topics:
                 self.p.topics.append(found.topic)
+            for topic in u.more_topics:  # the other questions of the same message, answered too
+                more = answers.answer(topic, self.state.language)
+                if more is not None and more.topic != "show_card":
+                    self.parts.append(more.text)
+                    if more.topic not in self.p.topics:
+                        self.p.topics.append(more.topic)
         else:
             self.say("say.unknown_question")
             if self.quote() is None:

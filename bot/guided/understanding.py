@@ -61,6 +61,9 @@ class Understanding:
     # the asking sentence, and the topic on file it asks about (None: not one we answer).
     aside: str = ""
     aside_topic: str | None = None
+    # More questions in the same message ("이거 상담이에요? 제 데이터는 어디 가요? 에세이 쓴 사람 누구예요?"):
+    # the topics of the other asking sentences, each read on its own.
+    more_topics: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         extra = "".join(f" {k}={v}" for k, v in (("topic", self.topic), ("pick", self.pick), ("where", self.where)) if v is not None)
@@ -217,6 +220,17 @@ class Understander:
             understanding.pick = pick
         if intent is Intent.QUESTION:
             understanding.topic = self._topic(text, scores)
+            asked = asking_sentences(text)
+            if len(asked) >= 2 and index is not None:
+                # Several questions at once: each asking sentence read on its own (an embedding each, up to three).
+                topics: list[str] = []
+                for sentence in asked[:3]:
+                    alone = self.vector(sentence)
+                    found = self._topic(sentence, index.nearest(alone) if alone is not None else {})
+                    if found is not None and found not in topics:
+                        topics.append(found)
+                if topics:
+                    understanding.topic, understanding.more_topics = topics[0], topics[1:]
         elif question and intent not in (Intent.PICK, Intent.DONT_KNOW):
             asked = asking_sentences(text)
             if asked:
