@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import knowledge.store as store
+import knowledge.sync as sync
 from knowledge.corpus import builtin_passages
 from knowledge.passages import split_passages
 
@@ -60,8 +60,8 @@ def fake_corpus(tmp_path, monkeypatch):
     def builtin_passages():
         return [p for w in works() for p in w.passages()]
 
-    monkeypatch.setattr(store, "works", works)
-    monkeypatch.setattr(store, "builtin_passages", builtin_passages)
+    monkeypatch.setattr(sync, "works", works)
+    monkeypatch.setattr(sync, "builtin_passages", builtin_passages)
 
     def write(source: str, text: str | None) -> None:
         if text is None:
