@@ -11,8 +11,8 @@ from knowledge.passages import Passage
 from ..language import detect_language
 from ..models import ChatMessage, ExperimentCard, SessionState, Strength
 from ..words import fill
-from . import answers, design_steps, flow, quotes, review, strength_steps
-from .lexicon import first_clause, fragment, lexicon, own_words, stable_index, substance, trim, words
+from . import asked, design_steps, flow, quotes, review, strength_steps
+from .lexicon import first_clause, fragment, lexicon, own_words, stable_index, substance, words
 from .parsing import drop_questions, parse_duration, said_score
 from .progress import Progress
 from .understanding import Intent, Understanding, states_plan
@@ -276,7 +276,7 @@ class Turn:
         if u.intent is Intent.PICK and u.pick is not None and u.pick < len(p.offered) and p.offered[u.pick] == self.choice("idea"):
             u.intent = Intent.ASK_IDEA  # the quick reply that asks for the coach's idea
         self.route(u, row)
-        self.answer_aside(u)
+        asked.answer_aside(self, u)
         if self.opener and not (self.p.step or "").startswith("review"):
             self.parts.insert(0, self.opener)  # the due card, said first even when the message went elsewhere
         return self
@@ -288,7 +288,7 @@ class Turn:
         if review.unseen_board_review(self) is not None:
             review.take_up_board_review(self)
         elif due is not None and u.intent is Intent.QUESTION and substance(self.msg) < LONG_ANSWER:
-            self.answer_question(u, back=False)
+            asked.answer_question(self, u, back=False)
             review.offer_due(self, due, after_answer=True)  # then briefly: shall we look at it?
         elif step is None and self.opening and due is None and self.running_card() is not None and review.opens_as_return(self):
             review.start(self, told=review.opens_with_outcome(self) or review.tells_outcome(self))  # "저 왔어요. 하나도 못 했어요": a new session, the card's review
@@ -330,10 +330,10 @@ class Turn:
             # A long answer that ends with a question ("…, maybe that's normal?"): answer what we
             # know how to, then take the rest as the answer it also is.
             if u.topic:
-                self.answer_question(u, back=False)
+                asked.answer_question(self, u, back=False)
             self.answer_with(row)
         elif u.intent is Intent.QUESTION:
-            self.answer_question(u)
+            asked.answer_question(self, u)
         elif u.intent is Intent.ASK_IDEA:
             design_steps.give_idea(self)
         elif u.intent is Intent.DISTRESS and not (step or "").startswith("strengths") and not self.acknowledged:
@@ -414,59 +414,3 @@ class Turn:
             return False
         return lexicon().has("points_at", self.msg) and substance(self.msg) < 45
 
-    def answer_aside(self, u: Understanding) -> None:
-        """A question asked beside an answer or a change ("make it 7. also is marco gonna be pissed if
-        i do this?"), answered too, before the question the reply ends with; never left unheard."""
-        if not u.aside or self.answered:
-            return
-        found = answers.answer(u.aside_topic, self.state.language) if u.aside_topic else None
-        if found is None or found.topic == "show_card":
-            text = self.text("say.aside_unknown", asked=trim(u.aside, 80))
-        else:
-            text = found.text
-            if found.topic not in self.p.topics:
-                self.p.topics.append(found.topic)
-        self.parts.insert(max(len(self.parts) - 1, 0), text)
-        self.answered = True
-
-    def answer_question(self, u: Understanding, back: bool = True) -> None:
-        """Answer a question to the coach in a few lines, cite the essay, then go back to where we were."""
-        self.answered = True
-        found = answers.answer(u.topic, self.state.language) if u.topic else None
-        if found is not None and found.topic == "show_card":
-            # "카드 한번 전체로 보여주실래요?": the card itself, not words about it
-            card = self.designing() or self.running_card()
-            if card is not None and card.action:
-                self.show_card()
-            else:
-                self.say("say.no_card_yet")
-        elif found is not None:
-            self.parts.append(found.text)
-            for pid in found.passages[:1]:
-                passage = quotes.essay_passage(pid)
-                if passage is not None:
-                    self.quote(found.text, passage=passage)
-            if found.topic not in self.p.topics:
-                self.p.topics.append(found.topic)
-            for topic in u.more_topics:  # the other questions of the same message, answered too
-                more = answers.answer(topic, self.state.language)
-                if more is not None and more.topic != "show_card":
-                    self.parts.append(more.text)
-                    if more.topic not in self.p.topics:
-                        self.p.topics.append(more.topic)
-        else:
-            self.say("say.unknown_question")
-            if self.quote() is None:
-                self.parts.pop()
-                self.say("say.steer")
-        if not back:
-            return
-        if self.p.step is None:
-            self.ask("open")
-        elif self.p.step == "running":
-            card = self.running_card()
-            if card is not None:
-                self.say("say.still_running", title=card.title, review_on=card.review_on, daily_check=card.daily_check)
-            self.ask("running")
-        else:
-            self.ask_again(back=True)
